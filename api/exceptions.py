@@ -1,0 +1,19 @@
+"""Errors as JSON with a message per field: domain errors (Django ValidationError) are
+400, ``NotPermitted`` is 403 (the record is visible but the act is not allowed), and
+anything out of reach has already been answered 404 by the queryset."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from incubator.exceptions import NotPermitted
+from incubator.services import validation_message
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        return Response(validation_message(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotPermitted):
+        return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,26 @@
+"""Single-model read verbs, exposed through the managers (``Call.objects.open()``)."""
+
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+
+
+class CallQuerySet(models.QuerySet):
+    def open(self, at: dt.datetime | None = None) -> "CallQuerySet":
+        at = at or timezone.now()
+        return self.filter(opens_at__lte=at, closes_at__gt=at)
+
+    def closed(self, at: dt.datetime | None = None) -> "CallQuerySet":
+        return self.filter(closes_at__lte=at or timezone.now())
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def in_state(self, *states: str) -> "ApplicationQuerySet":
+        return self.filter(state__in=states)
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active_on(self, day: dt.date) -> "EnrolmentQuerySet":
+        """Enrolments running on ``day``: started, not ended, not exited, not suspended."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day, status="active").exclude(exited_on__lt=day)
