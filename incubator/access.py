@@ -25,6 +25,7 @@ from incubator.exceptions import NotPermitted
 from incubator.models import (
     Application,
     AuditEvent,
+    CalendarFeed,
     Call,
     ChecklistAnswer,
     ChecklistItem,
@@ -234,3 +235,8 @@ def _milestone_template(user) -> Q:
 @rule(Milestone)
 def _milestone(user) -> Q:
     return Q(enrolment__in=visible(user, Enrolment).values("pk"))
+
+
+@rule(CalendarFeed)
+def _calendar_feed(user) -> Q:
+    return Q(user=user) | Q(programme__in=coordinated(user))

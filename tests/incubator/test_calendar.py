@@ -1,0 +1,97 @@
+"""The feed endpoint: token access, revocation, ETag / 304, VTIMEZONE, all-day events."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+from django.utils import timezone
+
+from incubator import calendar, services
+from incubator.exceptions import NotPermitted
+from incubator.models import CalendarFeed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sample_source():
+    """A source registered for the duration of one test."""
+    stamp = timezone.now().replace(microsecond=0)
+    events = [
+        calendar.FeedEvent(
+            uid=calendar.uid("test", 1),
+            summary="Business plan",
+            start=timezone.now() + dt.timedelta(days=1),
+            end=timezone.now() + dt.timedelta(days=1, hours=2),
+            last_modified=stamp,
+            location="Napoli",
+        ),
+        calendar.FeedEvent(
+            uid=calendar.uid("test-deadline", 2),
+            summary="Deadline",
+            start=dt.date(2030, 1, 10),
+            end=dt.date(2030, 1, 11),
+            last_modified=stamp,
+        ),
+    ]
+
+    def fn(feed, start, end):
+        return events
+
+    calendar._sources["participant"].append(fn)
+    yield events
+    calendar._sources["participant"].remove(fn)
+
+
+def test_feed_serves_events_with_timezone_and_answers_304(client, world, sample_source):
+    feed = services.calendar_feed_get_or_issue(
+        actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+    )
+    response = client.get(f"/calendar/{feed.token}.ics")
+    assert response.status_code == 200
+    cal = icalendar.Calendar.from_ical(response.content)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Rome"]
+    events = cal.walk("VEVENT")
+    assert [e["UID"] for e in events] == ["test-1@incubator", "test-deadline-2@incubator"]
+    deadline = events[1]
+    assert deadline.decoded("DTSTART") == dt.date(2030, 1, 10)
+    assert deadline.decoded("DTEND") == dt.date(2030, 1, 11)
+    assert str(events[0]["DTSTART"].params["TZID"]) == "Europe/Rome"
+    again = client.get(f"/calendar/{feed.token}.ics", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    sample_source[0] = calendar.FeedEvent(**{**sample_source[0].__dict__, "cancelled": True})
+    changed = client.get(f"/calendar/{feed.token}.ics", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != response["ETag"]
+    assert b"STATUS:CANCELLED" in changed.content
+
+
+def test_rotation_revokes_the_old_url(client, world):
+    feed = services.calendar_feed_get_or_issue(
+        actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+    )
+    assert (
+        services.calendar_feed_get_or_issue(
+            actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+        )
+        == feed
+    )
+    new = services.calendar_feed_rotate(actor=world.participant, feed=feed)
+    assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
+    assert client.get(f"/calendar/{new.token}.ics").status_code == 200
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+    assert CalendarFeed.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_only_the_owner_or_a_coordinator_issues_a_personal_feed(world, other):
+    with pytest.raises(NotPermitted):
+        services.calendar_feed_get_or_issue(
+            actor=world.tutor, kind="participant", programme=world.programme, user=world.participant
+        )
+    with pytest.raises(NotPermitted):
+        services.calendar_feed_get_or_issue(
+            actor=other.coordinator, kind="participant", programme=world.programme, user=world.participant
+        )
+    feed = services.calendar_feed_get_or_issue(
+        actor=world.coordinator, kind="participant", programme=world.programme, user=world.participant
+    )
+    assert feed.user == world.participant
