@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from incubator import models as m
+from incubator.taxcode import check_character
 
 _CF = itertools.count(1)
 
@@ -16,56 +17,10 @@ _CF = itertools.count(1)
 def tax_code(n: int | None = None) -> str:
     """A valid codice fiscale (correct check character), distinct for each n."""
     n = next(_CF) if n is None else n
-    odd = dict(
-        zip(
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            [
-                1,
-                0,
-                5,
-                7,
-                9,
-                13,
-                15,
-                17,
-                19,
-                21,
-                1,
-                0,
-                5,
-                7,
-                9,
-                13,
-                15,
-                17,
-                19,
-                21,
-                2,
-                4,
-                18,
-                20,
-                11,
-                3,
-                6,
-                8,
-                12,
-                14,
-                16,
-                10,
-                22,
-                25,
-                24,
-                23,
-            ],
-            strict=True,
-        )
-    )
-    even = {c: (int(c) if c.isdigit() else ord(c) - 65) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     surname = letters[n % 26] + letters[(n // 26) % 26] + letters[(n // 676) % 26]
     body = f"{surname}MRA80A01F839"
-    total = sum(odd[c] if i % 2 == 0 else even[c] for i, c in enumerate(body))
-    return body + letters[total % 26]
+    return body + check_character(body)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
