@@ -4,15 +4,18 @@ token is the credential; a revoked or unknown token answers 404."""
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
+from config.routers import reads_from_replica
 from incubator import calendar
 from incubator.models import CalendarFeed
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    # The token check reads the primary: a rotated token must stop working at once.
     feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("programme").first()
     if feed is None:
         raise Http404()
-    events = calendar.events_for(feed)
+    with reads_from_replica():
+        events = calendar.events_for(feed)
     body = calendar.build_ics(f"{feed.programme.code} - {feed.get_kind_display()}", events)
     tag = calendar.etag(body)
     modified = max((e.last_modified for e in events), default=feed.created_at)
