@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IncubatorConfig(AppConfig):
     name = "incubator"
     verbose_name = _("Incubator")
+
+    def ready(self) -> None:
+        from incubator import access_participants  # noqa: F401
