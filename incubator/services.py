@@ -580,6 +580,9 @@ def _enrolment_create(*, actor, application: Application, starts_on: dt.date, en
         programme_id=application.call.programme_id,
         after={"starts_on": starts_on, "ends_on": ends_on},
     )
+    from incubator.services_path import milestone_plan_generate  # it calls back into this module
+
+    milestone_plan_generate(actor=actor, enrolment=enrolment)
     return enrolment
 
 
