@@ -9,3 +9,4 @@ class IncubatorConfig(AppConfig):
     def ready(self) -> None:
         from incubator import access_participants  # noqa: F401
         from incubator import access_path, path_calendar  # noqa: F401
+        from incubator import access_funding, services_funding  # noqa: F401

@@ -1,0 +1,1 @@
+from tests.funding.fixtures import without_attendance_check  # noqa: F401

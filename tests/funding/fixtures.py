@@ -1,0 +1,18 @@
+"""Fixtures shared by tests/funding and tests/api/test_funding_*."""
+
+import pytest
+
+from incubator import eligibility
+
+
+@pytest.fixture(autouse=True)
+def without_attendance_check():
+    """Grant rules other than attendance are tested without building cohorts and
+    registers: the checks registered by ``cohorts`` are set aside for the test (the
+    attendance check has its own tests, which register it explicitly)."""
+    saved = dict(eligibility._checks)
+    for key in [k for k in eligibility._checks if k.startswith("cohorts.")]:
+        del eligibility._checks[key]
+    yield
+    eligibility._checks.clear()
+    eligibility._checks.update(saved)
