@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
+
+    def ready(self) -> None:
+        # Registers the access rules and the calendar sources.
+        from mentoring import access, ical  # noqa: F401
