@@ -1,0 +1,285 @@
+"""Reads across models: registers, rosters and completion figures.
+
+Completion (the rule other features rely on: grant eligibility, reports, the portal)
+---------------------------------------------------------------------------------
+For one participant of one cohort, at a moment ``at``:
+
+- the sessions that count are the cohort's **held training sessions inside the
+  participant's window**: held = not cancelled and ended at or before ``at``; training =
+  outreach events keep a register but are not curriculum hours; the window runs from the
+  later of the enrolment's start and the day the person joined the team, to the earlier
+  of the enrolment's exit (or end) and the day they left the team (local dates);
+- each such session is worth its full length in minutes (``duration_minutes``);
+- attended minutes per mark: present = the session's full minutes, partial = the minutes
+  recorded, absent = 0, and **no mark at all counts as absent** (0);
+- a **justified** absence attends 0 minutes AND removes that session's minutes from the
+  participant's denominator, so it neither helps nor hurts;
+- completion % = attended minutes / (scheduled minutes - justified minutes) x 100, or
+  ``None`` while that denominator is 0 (nothing held yet, or everything justified);
+- completed when % >= the cohort's completion threshold, grant-eligible when % >= the
+  cohort's grant threshold (both compared exactly, before any rounding for display).
+
+Example: sessions of 120, 120, 60 and 180 minutes; present, partial 90, justified, absent
+-> attended 120 + 90 = 210, denominator 480 - 60 = 420, completion 50.00 %.
+
+The four sums are computed by the database in one query per cohort (correlated
+aggregate subqueries on the roster, no Python loop over sessions or marks); the ratio is
+exact ``Decimal`` arithmetic on those integers.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
+from incubator.models import Enrolment, Person, TeamMember
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PersonAttendance:
+    """One participant's figures in one cohort (see the module docstring for the rule)."""
+
+    person_id: int
+    first_name: str
+    last_name: str
+    enrolment_id: int
+    held_sessions: int
+    scheduled_minutes: int
+    attended_minutes: int
+    justified_minutes: int
+    completion_threshold: Decimal
+    grant_threshold: Decimal
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def counted_minutes(self) -> int:
+        """The denominator: scheduled minutes less the justified ones."""
+        return self.scheduled_minutes - self.justified_minutes
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.counted_minutes <= 0:
+            return None
+        return (Decimal(self.attended_minutes) * HUNDRED / Decimal(self.counted_minutes)).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+
+    def _reaches(self, threshold: Decimal) -> bool:
+        # attended / counted >= threshold / 100, without rounding either side.
+        return self.counted_minutes > 0 and Decimal(self.attended_minutes) * HUNDRED >= threshold * Decimal(
+            self.counted_minutes
+        )
+
+    @property
+    def completed(self) -> bool:
+        return self._reaches(self.completion_threshold)
+
+    @property
+    def grant_eligible(self) -> bool:
+        return self._reaches(self.grant_threshold)
+
+    @property
+    def attended_hours(self) -> Decimal:
+        return (Decimal(self.attended_minutes) / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def counted_hours(self) -> Decimal:
+        return (Decimal(self.counted_minutes) / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- rosters and registers ---------------------------------------------------------------
+
+
+def session_day(session: TrainingSession) -> dt.date:
+    return timezone.localdate(session.starts_at)
+
+
+def session_roster(session: TrainingSession) -> QuerySet:
+    """The people expected at a session: the team members of the cohort's enrolments
+    that are active on the session's (local) date and were in the team that day."""
+    day = session_day(session)
+    enrolments = Enrolment.objects.active_on(day).filter(cohort_membership__cohort_id=session.cohort_id)
+    members = TeamMember.objects.filter(
+        Q(joined_on__isnull=True) | Q(joined_on__lte=day),
+        Q(left_on__isnull=True) | Q(left_on__gte=day),
+        venture__applications__enrolment__in=enrolments,
+    )
+    return Person.objects.filter(pk__in=members.values("person_id")).order_by("last_name", "first_name", "pk")
+
+
+def session_register(session: TrainingSession) -> QuerySet:
+    """The register's rows: the roster plus anyone already marked (an enrolment that ended
+    after the lesson keeps its mark on the printed register), each with their mark."""
+    roster_ids = session_roster(session).values("pk")
+    marked_ids = Attendance.objects.filter(session=session).values("person_id")
+    return (
+        Person.objects.filter(Q(pk__in=roster_ids) | Q(pk__in=marked_ids))
+        .annotate(
+            mark=FilteredRelation("attendance", condition=Q(attendance__session=session)),
+            on_roster=Exists(roster_ids.filter(pk=OuterRef("pk"))),
+        )
+        .annotate(
+            mark_id=F("mark__id"),
+            mark_status=F("mark__status"),
+            mark_minutes=F("mark__minutes_attended"),
+            mark_note=F("mark__note"),
+            mark_marked_at=F("mark__marked_at"),
+        )
+        .only("pk", "first_name", "last_name")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+# --- completion --------------------------------------------------------------------------
+
+
+def _sum(queryset: QuerySet, expression) -> Subquery:
+    """A correlated subquery yielding one aggregate (0 when there is nothing to add)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(v=expression).values("v"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None) -> QuerySet:
+    at = at or timezone.now()
+    enrolment = "venture__applications__enrolment"
+    members = (
+        TeamMember.objects.filter(**{f"{enrolment}__cohort_membership__cohort": cohort})
+        .annotate(
+            enrolment_ref=F(f"{enrolment}__id"),
+            window_start=Greatest(F(f"{enrolment}__starts_on"), Coalesce("joined_on", F(f"{enrolment}__starts_on"))),
+            window_end=Least(
+                Coalesce(F(f"{enrolment}__exited_on"), F(f"{enrolment}__ends_on")),
+                Coalesce("left_on", F(f"{enrolment}__ends_on")),
+            ),
+        )
+        .select_related(None)
+    )
+    counting = TrainingSession.objects.filter(cohort=cohort).counting().held(at)
+    in_window = Q(starts_at__date__gte=OuterRef("window_start"), starts_at__date__lte=OuterRef("window_end"))
+    sessions = counting.filter(in_window)
+    marks = Attendance.objects.filter(
+        person_id=OuterRef("person_id"),
+        session__in=counting.values("pk"),
+        session__starts_at__date__gte=OuterRef("window_start"),
+        session__starts_at__date__lte=OuterRef("window_end"),
+    )
+    attended = Case(
+        When(status=AttendanceStatus.PRESENT, then=F("session__duration_minutes")),
+        When(status=AttendanceStatus.PARTIAL, then=F("minutes_attended")),
+        default=0,
+        output_field=IntegerField(),
+    )
+    return (
+        members.annotate(
+            held_sessions=_sum(sessions, Count("pk")),
+            scheduled_minutes=_sum(sessions, Sum("duration_minutes")),
+            attended_minutes=_sum(marks, Sum(attended)),
+            justified_minutes=_sum(
+                marks, Sum("session__duration_minutes", filter=Q(status=AttendanceStatus.JUSTIFIED))
+            ),
+        )
+        .values(
+            "person_id",
+            "person__first_name",
+            "person__last_name",
+            "enrolment_ref",
+            "held_sessions",
+            "scheduled_minutes",
+            "attended_minutes",
+            "justified_minutes",
+        )
+        .order_by("person__last_name", "person__first_name", "person_id")
+    )
+
+
+def _figures(cohort: Cohort, row: dict) -> PersonAttendance:
+    return PersonAttendance(
+        person_id=row["person_id"],
+        first_name=row["person__first_name"],
+        last_name=row["person__last_name"],
+        enrolment_id=row["enrolment_ref"],
+        held_sessions=row["held_sessions"],
+        scheduled_minutes=row["scheduled_minutes"],
+        attended_minutes=row["attended_minutes"],
+        justified_minutes=row["justified_minutes"],
+        completion_threshold=cohort.completion_threshold,
+        grant_threshold=cohort.grant_threshold,
+    )
+
+
+def attendance_by_person(cohort: Cohort, *, at: dt.datetime | None = None) -> list[PersonAttendance]:
+    """Every participant's completion figures in the cohort: one database query."""
+    return [_figures(cohort, row) for row in _attendance_rows(cohort, at)]
+
+
+def person_attendance(person: Person, cohort: Cohort, *, at: dt.datetime | None = None) -> PersonAttendance | None:
+    """One participant's figures (``None`` if they are not in the cohort): one query."""
+    row = _attendance_rows(cohort, at).filter(person=person).first()
+    return _figures(cohort, row) if row else None
+
+
+def person_session_marks(person: Person, cohort: Cohort) -> QuerySet:
+    """The cohort's sessions (all of them, cancelled included) with this person's mark,
+    for the per-participant summary page."""
+    return (
+        TrainingSession.objects.filter(cohort=cohort)
+        .select_related("module")
+        .annotate(mark=FilteredRelation("attendance", condition=Q(attendance__person=person)))
+        .annotate(mark_status=F("mark__status"), mark_minutes=F("mark__minutes_attended"))
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CohortFigures:
+    sessions: int
+    held_sessions: int
+    cancelled_sessions: int
+    upcoming_sessions: int
+    held_minutes: int
+    planned_hours: Decimal
+
+
+def cohort_figures(cohort: Cohort, *, at: dt.datetime | None = None) -> CohortFigures:
+    """The cohort's calendar in numbers (two aggregate queries: sessions, modules)."""
+    at = at or timezone.now()
+    live = Q(cancelled_at__isnull=True)
+    counting = live & Q(kind=TrainingSession.Kind.TRAINING, ends_at__lte=at)
+    row = TrainingSession.objects.filter(cohort=cohort).aggregate(
+        sessions=Count("pk"),
+        held_sessions=Count("pk", filter=live & Q(ends_at__lte=at)),
+        cancelled_sessions=Count("pk", filter=~live),
+        upcoming_sessions=Count("pk", filter=live & Q(starts_at__gt=at)),
+        held_minutes=Coalesce(Sum("duration_minutes", filter=counting), 0),
+    )
+    planned = cohort.modules.aggregate(total=Coalesce(Sum("planned_hours"), Decimal(0)))["total"]
+    return CohortFigures(planned_hours=Decimal(planned), **row)
