@@ -1,5 +1,19 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from api.incubator import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("calls", views.CallViewSet, basename="call")
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("ventures", views.VentureViewSet, basename="venture")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="token-obtain"),
+    path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
+    *router.urls,
+]
