@@ -915,12 +915,12 @@ def expense_item_review(*, actor, item: ExpenseItem, accept: bool, reason: str =
     report = _locked_report(item.report)
     require_coordinator(actor, report.grant.venture.programme_id)
     item = ExpenseItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != ExpenseItemStatus.PENDING:
+        raise TransitionNotAllowed(_("This item has already been reviewed."), field="status")
     if report.state != ExpenseReportState.SUBMITTED:
         raise DomainError(
             _("Only items of a submitted report are reviewed."), code="report_not_submitted", field="report"
         )
-    if item.status != ExpenseItemStatus.PENDING:
-        raise TransitionNotAllowed(_("This item has already been reviewed."), field="status")
     if not accept and not (reason or "").strip():
         raise DomainError(_("Give the reason for the rejection."), code="reason_required", field="reason")
     item.status = ExpenseItemStatus.ACCEPTED if accept else ExpenseItemStatus.REJECTED
