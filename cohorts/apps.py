@@ -9,3 +9,4 @@ class CohortsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the access rules and the calendar sources of training sessions.
         from cohorts import access, ical  # noqa: F401
+        from cohorts import access_reports  # noqa: F401

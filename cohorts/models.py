@@ -222,3 +222,4 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} - {self.get_status_display()}"
+from cohorts.models_reports import *  # noqa: E402, F403
