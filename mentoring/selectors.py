@@ -186,7 +186,8 @@ class Suggestion:
     active_ventures: int
     free_places: int
     recent_hours: Decimal
-    period: tuple[dt.date, dt.date]
+    period_starts_on: dt.date
+    period_ends_on: dt.date
 
 
 def _points(weight: int, fraction: Decimal) -> Decimal:
@@ -290,7 +291,8 @@ def assignment_suggestions(
                 active_ventures=tutor.active_ventures,
                 free_places=free,
                 recent_hours=recent,
-                period=(start, end),
+                period_starts_on=start,
+                period_ends_on=end,
             )
         )
     suggestions.sort(key=lambda s: (-s.score, s.active_ventures, s.tutor.display_name.lower(), s.tutor.pk))

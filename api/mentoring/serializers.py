@@ -234,8 +234,8 @@ class SuggestionSerializer(serializers.Serializer):
     active_ventures = serializers.IntegerField(help_text=_("Other ventures the tutor accompanies in the period."))
     free_places = serializers.IntegerField()
     recent_hours = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=_("Logged in the last 30 days."))
-    period_starts_on = serializers.DateField(source="period.0")
-    period_ends_on = serializers.DateField(source="period.1")
+    period_starts_on = serializers.DateField()
+    period_ends_on = serializers.DateField()
 
 
 # --- tutoring sessions and action items ----------------------------------------------

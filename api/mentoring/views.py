@@ -157,7 +157,7 @@ class VentureNeedsViewSet(ServiceWriteMixin, ScopedViewSet):
     POST sets them (creating or replacing); coordinators only."""
 
     http_method_names = ["get", "post", "head", "options"]
-    queryset = VentureNeeds.objects.all()
+    queryset = VentureNeeds.objects.order_by("venture_id")
     serializer_class = s.VentureNeedsSerializer
     filterset_fields = ["venture"]
     ordering_fields = ["updated_at", "id"]

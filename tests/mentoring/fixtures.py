@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from incubator import models as m
@@ -15,6 +16,9 @@ from mentoring.models import Assignment, TutoringSession, TutorProfile, UnitCost
 from tests import factories as f
 from tests.conftest import World
 
+# Every mentoring test runs on this clock, so that the fixed dates below stay inside the
+# enrolment and the assignment whatever the real date is.
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 ENROLMENT_START = dt.date(2026, 1, 1)
 ENROLMENT_END = dt.date(2028, 12, 31)
 
@@ -91,6 +95,12 @@ def log(mentoring: Mentoring, starts_at: dt.datetime, minutes: int = 60, actor=N
         minutes=minutes,
         **fields,
     )
+
+
+@pytest.fixture(autouse=True)
+def mentoring_clock():
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
