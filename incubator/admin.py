@@ -1,0 +1,970 @@
+"""The coordinators' back office (``/admin/``).
+
+- Reach: every queryset is ``importing.back_office_scope`` (``access.visible`` narrowed to
+  the programmes the user coordinates), so another programme's record is not listed and
+  its URL answers 404. Staff users who coordinate nothing see nothing; administrators
+  see everything. No Django model permissions are involved: roles decide.
+- Writes: forms collect input and ``save_with_services`` hands it to the services;
+  state changes are admin actions calling the services. A service's refusal comes back
+  as form errors (the whole save is rolled back and the form shown again) or, for
+  actions, as error messages with nothing changed.
+- History: change pages of applications, calls, ventures, enrolments and people list
+  their audit events; the audit trail has its own read-only list.
+- Import and export: people and applications (``incubator.resources``).
+"""
+
+import json
+from collections.abc import Callable, Iterable
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from incubator import access, audit, services, services_path
+from incubator.exceptions import NotPermitted
+from incubator.forms import (
+    CallForm,
+    DateForm,
+    DecisionForm,
+    EligibilityForm,
+    EnrolmentForm,
+    EvaluatorsForm,
+    ProgrammeForm,
+    ReasonDateForm,
+    ReasonForm,
+    StartDateForm,
+    UserChangeForm,
+    UserCreationForm,
+    VentureForm,
+    with_refusal,
+)
+from incubator.importing import ServiceImportExportMixin, back_office_scope
+from incubator.models import (
+    Application,
+    ApplicationState,
+    AuditEvent,
+    Call,
+    ChecklistAnswer,
+    ChecklistItem,
+    Criterion,
+    Enrolment,
+    EnrolmentStatus,
+    Evaluation,
+    LegalFormChange,
+    Milestone,
+    MilestoneTemplate,
+    Person,
+    Programme,
+    Role,
+    RoleAssignment,
+    Score,
+    TeamMember,
+    User,
+    Venture,
+)
+from incubator.resources import ApplicationResource, PersonResource
+
+BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+APPLY = "_apply"
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+def is_back_office(user) -> bool:
+    """Administrators, and staff users who coordinate at least one programme."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return False
+    return access.is_admin(user) or bool(access.coordinated(user))
+
+
+def new_rows(formset, fields: Iterable[str]) -> list[dict]:
+    """The rows added in an inline formset (the existing ones are read-only)."""
+    return [
+        {name: form.cleaned_data.get(name) for name in fields}
+        for form in formset.extra_forms
+        if form.has_changed() and not form.cleaned_data.get("DELETE")
+    ]
+
+
+_CHOICE_LABELS = {"state": ApplicationState, "status": EnrolmentStatus}
+
+
+def _show(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if key in _CHOICE_LABELS and value in _CHOICE_LABELS[key].values:
+        return str(_CHOICE_LABELS[key](value).label)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def describe_change(before: dict, after: dict) -> str:
+    """``state: Submitted → Eligible``; values only after (a creation) read ``key: value``."""
+    parts = []
+    for key in [*after, *(k for k in before if k not in after)]:
+        if key in before:
+            parts.append(f"{key}: {_show(key, before[key])} → {_show(key, after.get(key))}")
+        else:
+            parts.append(f"{key}: {_show(key, after[key])}")
+    return "; ".join(parts)
+
+
+def history_rows(obj) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "actor": event.actor,
+            "verb": event.verb,
+            "change": describe_change(event.before, event.after),
+            "reason": event.reason,
+        }
+        for event in audit.history(obj)
+    ]
+
+
+class ScopedChoicesMixin:
+    """Foreign-key choices are what the related model's admin shows this user."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if related_admin is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = related_admin.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BackOfficeAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    #: from the model to its programme, for the back office's reach
+    programme_path = "programme"
+    #: rows may be added (through ``save_with_services``)
+    addable = False
+    #: rows may be changed (through ``save_with_services``)
+    writable = False
+    #: the change page lists the record's audit events
+    show_history = False
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return back_office_scope(request.user, super().get_queryset(request), self.programme_path)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Out of reach and missing look the same: 404, never the admin's "does not exist".
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        return obj
+
+    # -- permissions: roles, not Django model permissions; the queryset holds the reach
+
+    def has_module_permission(self, request):
+        return is_back_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_back_office(request.user)
+
+    def has_add_permission(self, request):
+        return self.addable and is_back_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.writable and is_back_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Records of funded programmes are never deleted from here (no delete service).
+        return False
+
+    # -- writes through the services
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        """Write the form (and the inline rows) with the services; return the record."""
+        raise PermissionDenied
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ValidationError as refusal:
+            # The service refused after the form was valid; Django's atomic block has
+            # rolled everything back. Show the same form again with the refusal on it.
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            request._service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        return with_refusal(form, refusal) if refusal is not None else form
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: ``save_related`` writes, once the inline rows are known too."""
+
+    def save_related(self, request, form, formsets, change):
+        record = self.save_with_services(request, form.instance, form, formsets, change)
+        form.instance.pk = record.pk
+        form.instance._state.adding = False
+        for formset in formsets:
+            # What construct_change_message reads; the services wrote the rows.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.show_history:
+            context["audit_history"] = history_rows(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- actions
+
+    def run_services(self, request, objects: Iterable, operation: Callable, done: str) -> None:
+        """``operation(obj)`` for each record, all or nothing; refusals become messages."""
+        objects = list(objects)
+        errors = []
+        with transaction.atomic():
+            for obj in objects:
+                try:
+                    operation(obj)
+                except ValidationError as exc:
+                    errors.append(f"{obj}: {' '.join(exc.messages)}")
+                except NotPermitted as exc:
+                    errors.append(f"{obj}: {exc.message}")
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            for error in errors:
+                self.message_user(request, error, messages.ERROR)
+            self.message_user(request, gettext("Nothing was changed."), messages.ERROR)
+        else:
+            self.message_user(request, done % {"n": len(objects)}, messages.SUCCESS)
+
+    def action_page(self, request, queryset, form, *, title):
+        """The intermediate page of an action; it posts back to where the action came from."""
+        change_form_field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+        action_field = change_form_field if change_form_field in request.POST else "action"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            "sections": form.sections(),
+            "objects": list(queryset),
+            "action_field": action_field,
+            "action_name": request.POST.get(action_field, ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "apply": APPLY,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/incubator/action_form.html", context)
+
+    @staticmethod
+    def posted(request):
+        return request.POST if APPLY in request.POST else None
+
+
+class BackOfficeInline(ScopedChoicesMixin, admin.TabularInline):
+    """Existing rows are read-only; new rows, where allowed, go through the parent's
+    ``save_with_services``."""
+
+    extra = 0
+    can_delete = False
+    #: rows may be added on the parent's add page / change page
+    add_on_create = False
+    add_on_change = False
+
+    def get_queryset(self, request):
+        return access.visible(request.user, super().get_queryset(request))
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if self.has_add_permission(request, obj) else 0
+
+    def has_view_permission(self, request, obj=None):
+        return is_back_office(request.user)
+
+    def has_add_permission(self, request, obj):
+        return is_back_office(request.user) and (self.add_on_change if obj else self.add_on_create)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- users and programmes -----------------------------------------------------------------
+
+
+class RolesInline(BackOfficeInline):
+    """Roles are granted by administrators (``role_grant``); there is no revoke service yet."""
+
+    model = RoleAssignment
+    add_on_change = True
+    add_on_create = True
+
+    def has_add_permission(self, request, obj):
+        return access.is_admin(request.user)
+
+
+class UserRolesInline(RolesInline):
+    fields = ("programme", "role")
+    autocomplete_fields = ("programme",)
+
+
+class ProgrammeRolesInline(RolesInline):
+    fields = ("user", "role")
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts, for administrators only (no access rule covers users: see the report)."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_superuser", "is_active")
+    list_filter = ("is_staff", "is_superuser", "is_active")
+    list_select_related = ()
+    search_fields = ("username", "first_name", "last_name", "email")
+    show_full_result_count = False
+    inlines = [UserRolesInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if access.is_admin(request.user) else queryset.none()
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_module_permission(self, request):
+        return access.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return access.is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: actors stay named in the audit trail
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, [], change)
+        for formset in formsets:
+            for row in new_rows(formset, ("programme", "role")):
+                services.role_grant(
+                    actor=request.user, user=form.instance, programme=row["programme"], role=row["role"]
+                )
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(BackOfficeAdmin):
+    """Administrators create programmes and grant roles; coordinators see theirs."""
+
+    programme_path = "pk"
+    form = ProgrammeForm
+    list_display = ("code", "name", "fund", "action", "starts_on", "ends_on", "budget")
+    list_filter = ("fund",)
+    search_fields = ("code", "name", "cup")
+    list_select_related = ()
+    inlines = [ProgrammeRolesInline]
+
+    def has_add_permission(self, request):
+        return access.is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # The programme's own fields have no update service: a change only grants roles.
+        return access.is_admin(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return [f.name for f in Programme._meta.fields if f.name != "id"]
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        programme = obj if change else services.programme_create(actor=request.user, **form.cleaned_data)
+        for formset in formsets:
+            for row in new_rows(formset, ("user", "role")):
+                services.role_grant(actor=request.user, user=row["user"], programme=programme, role=row["role"])
+        return programme
+
+
+# --- calls ---------------------------------------------------------------------------------
+
+
+class CriterionInline(BackOfficeInline):
+    model = Criterion
+    fields = ("name", "weight", "max_score", "order")
+    add_on_create = True
+
+
+class ChecklistItemInline(BackOfficeInline):
+    model = ChecklistItem
+    fields = ("kind", "question", "order")
+    add_on_create = True
+
+
+@admin.register(Call)
+class CallAdmin(BackOfficeAdmin):
+    """Calls are created with their criteria and checklist (``call_create``); ranking and
+    admission are actions. A created call is read-only: there is no update service."""
+
+    form = CallForm
+    addable = True
+    show_history = True
+    list_display = ("title", "reference", "programme", "opens_at", "closes_at", "places", "ranking_published_at")
+    list_filter = (("programme", RelatedOnly),)
+    search_fields = ("title", "reference")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+    inlines = [CriterionInline, ChecklistItemInline]
+    actions = ["compute_ranking", "decide_ranking"]
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        fields = dict(form.cleaned_data)
+        programme = fields.pop("programme")
+        rows = {formset.model: formset for formset in formsets}
+        return services.call_create(
+            actor=request.user,
+            programme=programme,
+            criteria=new_rows(rows[Criterion], CriterionInline.fields),
+            checklist=new_rows(rows[ChecklistItem], ChecklistItemInline.fields),
+            **fields,
+        )
+
+    @admin.action(description=_("Compute the ranking"), location=BOTH)
+    def compute_ranking(self, request, queryset):
+        self.run_services(
+            request,
+            queryset,
+            lambda call: services.call_compute_ranking(actor=request.user, call=call),
+            gettext("Ranking computed for %(n)s calls."),
+        )
+
+    @admin.action(description=_("Decide the ranking: admit, waitlist, reject"), location=BOTH)
+    def decide_ranking(self, request, queryset):
+        form = StartDateForm(self.posted(request))
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=_("Decide the ranking"))
+        self.run_services(
+            request,
+            queryset,
+            lambda call: services.call_decide_ranking(
+                actor=request.user, call=call, starts_on=form.cleaned_data["starts_on"]
+            ),
+            gettext("Ranking decided for %(n)s calls."),
+        )
+
+
+# --- people and ventures -------------------------------------------------------------------
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceImportExportMixin, BackOfficeAdmin):
+    addable = True
+    writable = True
+    show_history = True
+    resource_classes = [PersonResource]
+    list_display = ("last_name", "first_name", "tax_code", "email", "programme", "user", "anonymised_at")
+    list_filter = (("programme", RelatedOnly),)
+    search_fields = ("last_name", "first_name", "tax_code", "email")
+    list_select_related = ("programme", "user")
+    autocomplete_fields = ("programme", "user")
+    fields = ("programme", "first_name", "last_name", "tax_code", "email", "phone", "user", "anonymised_at")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.anonymised_at is None)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["anonymised_at"]
+        if obj is not None:
+            readonly.append("programme")
+        if not access.is_admin(request.user):
+            readonly.append("user")  # linking an account needs the user list: administrators
+        return readonly
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        fields = dict(form.cleaned_data)
+        if not change:
+            return services.person_create(actor=request.user, programme=fields.pop("programme"), **fields)
+        changed = {name: fields[name] for name in form.changed_data}
+        return services.person_update(actor=request.user, person=obj, **changed) if changed else obj
+
+
+class TeamMemberInline(BackOfficeInline):
+    model = TeamMember
+    fields = ("person", "role", "joined_on", "left_on")
+    autocomplete_fields = ("person",)
+    add_on_create = True
+    add_on_change = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class LegalFormChangeInline(BackOfficeInline):
+    model = LegalFormChange
+    fields = ("legal_form", "effective_on", "registration_number", "note")
+    add_on_change = True
+
+
+@admin.register(Venture)
+class VentureAdmin(BackOfficeAdmin):
+    """Created with ``venture_create``; afterwards team members and legal form changes
+    are added through their services (the venture's own fields have no update service)."""
+
+    form = VentureForm
+    addable = True
+    writable = True
+    show_history = True
+    list_display = ("title", "programme", "applicant_kind", "target_area", "legal_form_now", "created_at")
+    list_filter = (("programme", RelatedOnly), "applicant_kind")
+    search_fields = ("title", "target_area")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+    inlines = [TeamMemberInline, LegalFormChangeInline]
+
+    def get_queryset(self, request):
+        latest = LegalFormChange.objects.filter(venture=OuterRef("pk")).order_by("-effective_on")
+        return super().get_queryset(request).annotate(current_legal_form=Subquery(latest.values("legal_form")[:1]))
+
+    @admin.display(description=_("legal form"), ordering="current_legal_form")
+    def legal_form_now(self, venture):
+        return (
+            venture.current_legal_form
+            and LegalFormChange(legal_form=venture.current_legal_form).get_legal_form_display()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return [*VentureForm.Meta.fields, "created_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = admin.ModelAdmin.form  # nothing of the venture itself is editable
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        if change:
+            venture = obj
+        else:
+            fields = dict(form.cleaned_data)
+            venture = services.venture_create(
+                actor=request.user,
+                programme=fields.pop("programme"),
+                legal_form=fields.pop("legal_form"),
+                legal_form_since=fields.pop("legal_form_since"),
+                **fields,
+            )
+        rows = {formset.model: formset for formset in formsets}
+        for row in new_rows(rows[TeamMember], ("person", "role", "joined_on")):
+            services.team_member_add(actor=request.user, venture=venture, **row)
+        if LegalFormChange in rows:
+            for row in new_rows(rows[LegalFormChange], LegalFormChangeInline.fields):
+                services.venture_change_legal_form(actor=request.user, venture=venture, **row)
+        return venture
+
+
+# --- applications and evaluation ----------------------------------------------------------
+
+
+class ChecklistAnswerInline(BackOfficeInline):
+    model = ChecklistAnswer
+    fields = ("item", "answer", "note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item")
+
+
+class EvaluationInline(BackOfficeInline):
+    model = Evaluation
+    fields = (
+        "evaluator",
+        "assigned_at",
+        "conflict_declared",
+        "conflict_note",
+        "submitted_at",
+        "weighted_total",
+        "scores",
+    )
+    readonly_fields = ("assigned_at", "scores")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("evaluator").prefetch_related("scores__criterion")
+
+    @admin.display(description=_("scores"))
+    def scores(self, evaluation):
+        return "; ".join(f"{s.criterion.name}: {s.value}" for s in evaluation.scores.all()) or "—"
+
+
+@admin.register(Application)
+class ApplicationAdmin(ServiceImportExportMixin, BackOfficeAdmin):
+    """Created with ``application_create``; every later step is an action."""
+
+    programme_path = "call__programme"
+    addable = True
+    show_history = True
+    resource_classes = [ApplicationResource]
+    list_display = ("venture", "call", "state", "submitted_at", "score", "rank", "crowdfunding_referral")
+    list_filter = (
+        "state",
+        ("call", RelatedOnly),
+        ("call__programme", RelatedOnly),
+        "crowdfunding_referral",
+    )
+    search_fields = ("venture__title", "call__title", "call__reference")
+    list_select_related = ("venture", "call")
+    autocomplete_fields = ("venture", "call")
+    inlines = [ChecklistAnswerInline, EvaluationInline]
+    actions = [
+        "submit",
+        "mark_eligible",
+        "mark_ineligible",
+        "assign_evaluators",
+        "decide",
+        "refer_to_crowdfunding",
+        "withdraw",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("venture", "call")
+        return (
+            "venture",
+            "call",
+            "state",
+            "submitted_at",
+            "score",
+            "rank",
+            "decision_reason",
+            "crowdfunding_referral",
+            "created_at",
+        )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        return services.application_create(
+            actor=request.user, venture=form.cleaned_data["venture"], call=form.cleaned_data["call"]
+        )
+
+    @admin.action(description=_("Submit on the applicant's behalf"), location=BOTH)
+    def submit(self, request, queryset):
+        self.run_services(
+            request,
+            queryset,
+            lambda application: services.application_submit(actor=request.user, application=application),
+            gettext("%(n)s applications submitted."),
+        )
+
+    def _check(self, request, queryset, *, eligible: bool, title):
+        applications = list(queryset.select_related("venture", "call").prefetch_related("call__checklist"))
+        form = EligibilityForm(self.posted(request), applications=applications, eligible=eligible)
+        if not form.is_valid():
+            return self.action_page(request, applications, form, title=title)
+        reason = form.cleaned_data["reason"]
+        self.run_services(
+            request,
+            applications,
+            lambda application: services.application_check(
+                actor=request.user,
+                application=application,
+                answers=form.answers(application),
+                eligible=eligible,
+                reason=reason,
+            ),
+            gettext("%(n)s applications marked eligible.") if eligible else gettext("%(n)s applications ineligible."),
+        )
+
+    @admin.action(description=_("Mark eligible (answers the checklist)"), location=BOTH)
+    def mark_eligible(self, request, queryset):
+        return self._check(request, queryset, eligible=True, title=_("Mark eligible"))
+
+    @admin.action(description=_("Mark ineligible (asks the reason)"), location=BOTH)
+    def mark_ineligible(self, request, queryset):
+        return self._check(request, queryset, eligible=False, title=_("Mark ineligible"))
+
+    @admin.action(description=_("Assign evaluators"), location=BOTH)
+    def assign_evaluators(self, request, queryset):
+        programme_ids = set(queryset.values_list("call__programme", flat=True))
+        evaluator_ids = (
+            access.visible(request.user, RoleAssignment)
+            .filter(role=Role.EVALUATOR, programme__in=programme_ids)
+            .values("user")
+        )
+        evaluators = User.objects.filter(pk__in=evaluator_ids).order_by("last_name", "first_name", "username")
+        form = EvaluatorsForm(self.posted(request), evaluators=evaluators)
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=_("Assign evaluators"))
+
+        def assign(application):
+            for evaluator in form.cleaned_data["evaluators"]:
+                services.evaluator_assign(actor=request.user, application=application, evaluator=evaluator)
+
+        self.run_services(request, queryset, assign, gettext("Evaluators assigned to %(n)s applications."))
+
+    @admin.action(description=_("Decide: admit, waitlist or reject"), location=BOTH)
+    def decide(self, request, queryset):
+        form = DecisionForm(self.posted(request))
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=_("Decide"))
+        self.run_services(
+            request,
+            queryset,
+            lambda application: services.application_decide(
+                actor=request.user,
+                application=application,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                crowdfunding_referral=form.cleaned_data["crowdfunding_referral"],
+                starts_on=form.cleaned_data["starts_on"],
+            ),
+            gettext("%(n)s applications decided."),
+        )
+
+    @admin.action(description=_("Refer to crowdfunding tutoring"), location=BOTH)
+    def refer_to_crowdfunding(self, request, queryset):
+        self.run_services(
+            request,
+            queryset,
+            lambda application: services.application_refer_to_crowdfunding(actor=request.user, application=application),
+            gettext("%(n)s applications referred to crowdfunding tutoring."),
+        )
+
+    @admin.action(description=_("Withdraw (asks the reason)"), location=BOTH)
+    def withdraw(self, request, queryset):
+        form = ReasonForm(self.posted(request))
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=_("Withdraw"))
+        self.run_services(
+            request,
+            queryset,
+            lambda application: services.application_withdraw(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            ),
+            gettext("%(n)s applications withdrawn."),
+        )
+
+
+class ScoreInline(BackOfficeInline):
+    model = Score
+    fields = ("criterion", "value", "max_score")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(BackOfficeAdmin):
+    """Read-only: evaluators score on their own pages; coordinators assign by action."""
+
+    programme_path = "application__call__programme"
+    list_display = ("application", "evaluator", "conflict_declared", "submitted_at", "weighted_total")
+    list_filter = ("conflict_declared", ("application__call", RelatedOnly), ("evaluator", RelatedOnly))
+    search_fields = ("application__venture__title", "evaluator__username", "evaluator__last_name")
+    list_select_related = ("application__venture", "application__call", "evaluator")
+    autocomplete_fields = ("application", "evaluator")
+    inlines = [ScoreInline]
+
+
+# --- the path ------------------------------------------------------------------------------
+
+
+class MilestoneInline(BackOfficeInline):
+    model = Milestone
+    fields = ("title", "due_on", "state", "achieved_on", "verified_at")
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(BackOfficeAdmin):
+    """Created by admission. The end date is changed with ``enrolment_update_dates``;
+    suspension, resumption, completion and withdrawal are actions."""
+
+    programme_path = "application__call__programme"
+    form = EnrolmentForm
+    writable = True
+    show_history = True
+    list_display = ("venture", "call", "starts_on", "ends_on", "status", "exited_on")
+    list_filter = ("status", ("application__call", RelatedOnly), ("application__call__programme", RelatedOnly))
+    search_fields = ("application__venture__title",)
+    list_select_related = ("application__venture", "application__call")
+    autocomplete_fields = ("application",)
+    readonly_fields = ("application", "starts_on", "max_months", "status", "exited_on", "exit_reason")
+    inlines = [MilestoneInline]
+    actions = ["suspend", "resume", "complete", "withdraw"]
+
+    @admin.display(description=_("venture"), ordering="application__venture__title")
+    def venture(self, enrolment):
+        return enrolment.application.venture
+
+    @admin.display(description=_("call"), ordering="application__call__title")
+    def call(self, enrolment):
+        return enrolment.application.call
+
+    def has_change_permission(self, request, obj=None):
+        open_states = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
+        return super().has_change_permission(request, obj) and (obj is None or obj.status in open_states)
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        if "ends_on" not in form.changed_data:
+            return obj
+        return services.enrolment_update_dates(
+            actor=request.user,
+            enrolment=obj,
+            ends_on=form.cleaned_data["ends_on"],
+            reason=form.cleaned_data["change_reason"],
+        )
+
+    @admin.action(description=_("Suspend (asks the reason)"), location=BOTH)
+    def suspend(self, request, queryset):
+        form = ReasonDateForm(self.posted(request))
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=_("Suspend"))
+        self.run_services(
+            request,
+            queryset,
+            lambda enrolment: services_path.enrolment_suspend(
+                actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]
+            ),
+            gettext("%(n)s enrolments suspended."),
+        )
+
+    @admin.action(description=_("Resume"), location=BOTH)
+    def resume(self, request, queryset):
+        form = DateForm(self.posted(request))
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=_("Resume"))
+        self.run_services(
+            request,
+            queryset,
+            lambda enrolment: services_path.enrolment_resume(
+                actor=request.user, enrolment=enrolment, on=form.cleaned_data["on"]
+            ),
+            gettext("%(n)s enrolments resumed."),
+        )
+
+    def _close(self, request, queryset, *, status: str, title, reason_required: bool, done: str):
+        form = ReasonDateForm(self.posted(request), reason_required=reason_required)
+        if not form.is_valid():
+            return self.action_page(request, queryset, form, title=title)
+        self.run_services(
+            request,
+            queryset,
+            lambda enrolment: services.enrolment_change_status(
+                actor=request.user,
+                enrolment=enrolment,
+                status=status,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+            ),
+            done,
+        )
+
+    @admin.action(description=_("Complete the path"), location=BOTH)
+    def complete(self, request, queryset):
+        return self._close(
+            request,
+            queryset,
+            status=EnrolmentStatus.COMPLETED,
+            title=_("Complete the path"),
+            reason_required=False,
+            done=gettext("%(n)s enrolments completed."),
+        )
+
+    @admin.action(description=_("Withdraw (asks the reason)"), location=BOTH)
+    def withdraw(self, request, queryset):
+        return self._close(
+            request,
+            queryset,
+            status=EnrolmentStatus.WITHDRAWN,
+            title=_("Withdraw from the path"),
+            reason_required=True,
+            done=gettext("%(n)s enrolments withdrawn."),
+        )
+
+
+@admin.register(MilestoneTemplate)
+class MilestoneTemplateAdmin(BackOfficeAdmin):
+    addable = True
+    writable = True
+    list_display = ("title", "programme", "offset_months", "order", "crowdfunding_only")
+    list_filter = (("programme", RelatedOnly), "crowdfunding_only")
+    search_fields = ("title",)
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("programme",) if obj is not None else ()
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        fields = dict(form.cleaned_data)
+        if not change:
+            return services_path.milestone_template_create(
+                actor=request.user, programme=fields.pop("programme"), **fields
+            )
+        changed = {name: fields[name] for name in form.changed_data}
+        return services_path.milestone_template_update(actor=request.user, template=obj, **changed) if changed else obj
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(BackOfficeAdmin):
+    """Read-only: milestones are planned, achieved and verified on the path pages."""
+
+    programme_path = "enrolment__application__call__programme"
+    list_display = ("title", "venture", "due_on", "state", "achieved_on", "verified_by")
+    list_filter = ("state", ("enrolment__application__call__programme", RelatedOnly))
+    search_fields = ("title", "enrolment__application__venture__title")
+    list_select_related = ("enrolment__application__venture", "verified_by")
+    autocomplete_fields = ("enrolment", "template", "verified_by")
+
+    @admin.display(description=_("venture"), ordering="enrolment__application__venture__title")
+    def venture(self, milestone):
+        return milestone.enrolment.application.venture
+
+
+# --- the audit trail -----------------------------------------------------------------------
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(BackOfficeAdmin):
+    list_display = ("at", "actor", "verb", "programme", "target", "reason")
+    list_filter = ("verb", ("programme", RelatedOnly), ("actor", RelatedOnly), ("at", admin.DateFieldListFilter))
+    search_fields = ("verb", "target_repr", "reason")
+    list_select_related = ("actor", "programme", "target_type")
+    fields = ("at", "actor", "verb", "programme", "target", "change_summary", "reason")
+    readonly_fields = fields
+
+    @admin.display(description=_("target"), ordering="target_repr")
+    def target(self, event):
+        try:
+            url = reverse(
+                f"admin:{event.target_type.app_label}_{event.target_type.model}_change", args=[event.target_id]
+            )
+        except NoReverseMatch:
+            return event.target_repr
+        return format_html('<a href="{}">{}</a>', url, event.target_repr)
+
+    @admin.display(description=_("change"))
+    def change_summary(self, event):
+        return describe_change(event.before, event.after)
+from incubator import admin_funding  # noqa: E402, F401

@@ -1,0 +1,711 @@
+"""Import and export machinery shared by the back office (people and applications here;
+attendance and tutoring sessions in ``cohorts`` and ``mentoring``).
+
+What it gives:
+
+- spreadsheets as Italian offices write them: ``decode`` tries UTF-8 (with or without BOM)
+  then Windows-1252, ``sniff_delimiter`` picks ``;`` ``,`` tab or ``|`` from the header
+  line, ``parse_decimal`` / ``parse_date`` / ``parse_datetime`` / ``parse_bool`` /
+  ``parse_choice`` read ``1.234,56``, ``31/01/2026``, ``31/01/2026 09:30``, ``sì``, a
+  choice's code or label, as well as the ISO forms and the native values of an XLSX cell;
+- formats for django-import-export: ``CSV`` (dialect detected on import), ``ItalianCSV``
+  (export: ``;``, UTF-8 with BOM, dd/mm/yyyy, decimal comma) and ``XLSX``; every text cell
+  they write goes through ``neutralise`` (a cell starting with = + - @ tab CR or NUL gets an
+  apostrophe in front, so a spreadsheet never runs it as a formula);
+- ``ServiceResource``: the all-or-nothing runner. Each row is parsed by its columns'
+  widgets and written by a service; any bad row rolls back the whole file and the result
+  lists every problem as ``RowError`` ("Row 3, tax_code: Enter a valid tax code."), rows
+  numbered as the spreadsheet shows them (the header is row 1);
+- ``ServiceImportExportMixin`` for a ModelAdmin: the upload screen is a dry run that
+  previews the rows (nothing is written) or lists the problems; the confirmation runs
+  the same import for real, all or nothing.
+
+To reuse it (e.g. an attendance import in ``cohorts``):
+
+1. In ``<app>/resources.py`` subclass ``ServiceResource``. Declare the columns as
+   import-export ``Field``s with the widgets below, put the mandatory ones in
+   ``required_columns``, add ``clean_<field>(value, values)`` methods that turn a cleaned
+   cell into a record (a session by its code...; raise ``ValueError`` with a message), and
+   write ``save_row(values)``: call your service with ``actor=self.actor`` and return
+   ``(record, RowResult.IMPORT_TYPE_NEW)`` (or ``_UPDATE`` / ``_SKIP``). Let the service's
+   ``DomainError`` out: its field is mapped to the column of the same name.
+2. In ``<app>/admin.py`` put ``ServiceImportExportMixin`` before your ModelAdmin base and
+   set ``resource_classes = [YourResource]``. Import is allowed when
+   ``has_add_permission`` is, export when ``has_view_permission`` is.
+"""
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import Format
+from import_export.resources import ModelResource
+from import_export.results import Error, Result, RowResult
+
+from incubator import access
+from incubator.exceptions import NotPermitted
+from incubator.models import Programme
+
+logger = logging.getLogger(__name__)
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (";", ",", "\t", "|")
+# Bigger files are refused before any row is read: an import is one transaction.
+MAX_ROWS = 5000
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a table we can read; the message says why, for the user."""
+
+
+def back_office_scope(user, model_or_qs, programme_path: str) -> models.QuerySet:
+    """What the back office works on: the records the user may see (``access.visible``)
+    in the programmes they coordinate (all for an administrator). ``programme_path`` leads
+    from the model to its programme, e.g. ``"call__programme"`` (``"pk"`` for Programme)."""
+    queryset = access.visible(user, model_or_qs)
+    if access.is_admin(user):
+        return queryset
+    return queryset.filter(**{f"{programme_path}__in": access.coordinated(user)})
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped), else Windows-1252 (what Excel saves as "CSV" in Italy)."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(gettext("The file is neither UTF-8 nor Windows-1252 text."))
+
+
+def sniff_delimiter(text: str) -> str:
+    """The candidate that occurs most in the header line (a comma when none does)."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _dataset(rows: Iterable[list[Any]]) -> tablib.Dataset:
+    """Header row first; blank lines dropped; short rows padded, so cells match columns."""
+    rows = iter(rows)
+    header = next(rows, None)
+    if not header or not any(h not in (None, "") for h in header):
+        raise UnreadableFile(gettext("The file has no header row."))
+    headers = [str(h).strip() if h is not None else "" for h in header]
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        cells = list(row)[: len(headers)]
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        if len(dataset) >= MAX_ROWS:
+            raise UnreadableFile(gettext("Import at most %(n)s rows at a time.") % {"n": MAX_ROWS})
+        dataset.append(cells + [None] * (len(headers) - len(cells)))
+    return dataset
+
+
+def read_csv(data: bytes) -> tablib.Dataset:
+    text = decode(data)
+    return _dataset(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+
+
+def read_xlsx(data: bytes) -> tablib.Dataset:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: a formula cell gives its cached value, never the formula.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
+        raise UnreadableFile(gettext("The file is not an Excel (XLSX) workbook.")) from exc
+    try:
+        return _dataset(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+# --- parsing cells ---------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
+_COMMA = re.compile(r"[+-]?\d+(,\d+)?")
+_ITALIAN_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
+_ENGLISH_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_decimal(value) -> Decimal | None:
+    """``12,5`` and ``1.234,56`` (Italian), ``12.5`` and ``1,234.56``; a lone dot is a
+    decimal point (``1.234`` is 1.234, as XLSX and our own CSV write it)."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(gettext("Enter a number."))
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest form that reads back as the same float
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+        if _PLAIN.fullmatch(text):
+            pass
+        elif _COMMA.fullmatch(text):
+            text = text.replace(",", ".")
+        elif _ITALIAN_GROUPED.fullmatch(text):
+            text = text.replace(".", "").replace(",", ".")
+        elif _ENGLISH_GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+        else:
+            raise ValueError(gettext("“%(value)s” is not a number (e.g. 1234,56).") % {"value": value})
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(gettext("“%(value)s” is not a number (e.g. 1234,56).") % {"value": value}) from None
+    if not number.is_finite():
+        raise ValueError(gettext("Enter a number."))
+    return number
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+DATETIME_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+)
+
+
+def parse_date(value) -> dt.date | None:
+    """``31/01/2026`` (also with - or .) or ``2026-01-31``; an XLSX date cell as it is."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(gettext("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": value})
+
+
+def parse_datetime(value) -> dt.datetime | None:
+    """``31/01/2026 09:30`` or ISO; a time without zone is Italian time (Europe/Rome);
+    a date alone is its midnight."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    else:
+        text = str(value).strip()
+        moment = None
+        for fmt in DATETIME_FORMATS:
+            try:
+                moment = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        if moment is None:
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                try:
+                    moment = dt.datetime.combine(parse_date(text), dt.time())
+                except ValueError:
+                    raise ValueError(
+                        gettext("“%(value)s” is not a date and time: write it as dd/mm/yyyy hh:mm.") % {"value": value}
+                    ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "sì", "si", "s", "x", "vero", "t"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "falso", "f"})
+
+
+def parse_bool(value) -> bool | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    word = str(value).strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(gettext("“%(value)s” is not yes or no (sì/no).") % {"value": value})
+
+
+def parse_choice(value, choices: type[models.TextChoices]) -> str | None:
+    """A choice by its code or by its label in the current language (case ignored)."""
+    if _blank(value):
+        return None
+    wanted = str(value).strip().casefold()
+    for code, label in choices.choices:
+        if wanted in (str(code).casefold(), str(label).casefold()):
+            return code
+    raise ValueError(
+        gettext("“%(value)s” is not one of: %(choices)s.")
+        % {"value": value, "choices": ", ".join(str(c) for c in choices.values)}
+    )
+
+
+def parse_choice_list(value, choices: type[models.TextChoices]) -> list[str]:
+    """Several choices in one cell, separated by commas, semicolons or bars."""
+    if _blank(value):
+        return []
+    found: list[str] = []
+    for part in re.split(r"[,;|]", str(value)):
+        if part.strip():
+            code = parse_choice(part, choices)
+            if code not in found:
+                found.append(code)
+    return found
+
+
+# --- writing cells ---------------------------------------------------------------------------
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def cell_text(value, *, italian: bool = False) -> str:
+    """A native value as CSV text: ISO forms, or the Italian ones (31/01/2026, 12,50, sì)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if italian:
+            return "sì" if value else "no"
+        return "true" if value else "false"
+    if isinstance(value, Decimal | int | float):
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        return text.replace(".", ",") if italian else text
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%d/%m/%Y %H:%M:%S" if italian else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y") if italian else value.isoformat()
+    return neutralise(str(value))
+
+
+# --- widgets: cells <-> values; render gives native values, the formats write them -----------
+
+
+class DecimalWidget(widgets.NumberWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_decimal(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class DateWidget(widgets.DateWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class DateTimeWidget(widgets.DateTimeWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_datetime(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class BooleanWidget(widgets.BooleanWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_bool(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class ChoiceWidget(widgets.Widget):
+    """Imports a code or a label; exports the code (the same in every language)."""
+
+    def __init__(self, choices: type[models.TextChoices], **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_choice(value, self.choices)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class ChoiceListWidget(ChoiceWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_choice_list(value, self.choices)
+
+    def render(self, value, obj=None, **kwargs):
+        return ", ".join(value or [])
+
+
+class TextWidget(widgets.CharWidget):
+    """Text stripped of surrounding blanks; an empty cell is an empty string."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip()
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+class _TableFormat(Format):
+    """Reads and writes bytes itself: decoding and neutralising are ours, not tablib's."""
+
+    title = ""
+    extension = ""
+    content_type = "application/octet-stream"
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding  # import-export passes it; the decoding is detected instead
+
+    def get_title(self):
+        return str(self.title)
+
+    def get_extension(self):
+        return self.extension
+
+    def get_content_type(self):
+        return self.content_type
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return True
+
+
+class CSV(_TableFormat):
+    """Import: separator and encoding detected. Export: comma, UTF-8, ISO dates."""
+
+    title = "csv"
+    extension = "csv"
+    content_type = "text/csv"
+    delimiter = ","
+    italian = False
+    bom = False
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_csv(in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8"))
+
+    def export_data(self, dataset, **kwargs):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, delimiter=self.delimiter)
+        writer.writerow([neutralise(str(h)) for h in dataset.headers or []])
+        for row in dataset:
+            writer.writerow([cell_text(value, italian=self.italian) for value in row])
+        return out.getvalue().encode("utf-8-sig" if self.bom else "utf-8")
+
+
+class ItalianCSV(CSV):
+    """As Excel and LibreOffice in Italy expect it: semicolons, a BOM so that accented
+    letters open right, dd/mm/yyyy and decimal comma."""
+
+    title = _("csv for Italian Excel (; dd/mm/yyyy 1234,56)")
+    delimiter = ";"
+    italian = True
+    bom = True
+
+
+class XLSX(_TableFormat):
+    title = "xlsx"
+    extension = "xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_xlsx(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def cell(value):
+            if isinstance(value, dt.datetime) and timezone.is_aware(value):
+                return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
+            if isinstance(value, str):
+                return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+            return value
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append([cell(str(h)) for h in dataset.headers or []])
+        for row in dataset:
+            sheet.append([cell(value) for value in row])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+IMPORT_FORMATS = [CSV, XLSX]
+EXPORT_FORMATS = [CSV, ItalianCSV, XLSX]
+
+
+# --- the all-or-nothing runner ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of an import: the spreadsheet row (header = 1), the column, the message."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if not self.column:
+            return gettext("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return gettext("Row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class ImportResult(Result):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header_problems: list[RowError] = []
+
+    def has_errors(self):
+        return bool(self.header_problems) or super().has_errors()
+
+    @property
+    def problems(self) -> list[RowError]:
+        found = list(self.header_problems)
+        found += [RowError(None, "", str(error.error)) for error in self.base_errors]
+        for error_row in self.error_rows:
+            found += [
+                RowError(error_row.number + 1, "", gettext("Unexpected error: the import was stopped and logged."))
+                for _error in error_row.errors
+            ]
+        for invalid in self.invalid_rows:
+            for column, texts in invalid.error_dict.items():
+                found += [
+                    RowError(invalid.number + 1, "" if column == NON_FIELD_ERRORS else column, str(text))
+                    for text in texts
+                ]
+        return sorted(found, key=lambda p: (p.row or 0, p.column))
+
+
+def _messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc)]
+
+
+class ServiceResource(ModelResource):
+    """Rows written by services, all or nothing. Subclasses define ``save_row(values)``."""
+
+    #: columns that must be in the header row
+    required_columns: tuple[str, ...] = ()
+
+    def __init__(self, *, actor=None, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = actor
+        self._programmes: dict[str, Programme] | None = None
+
+    @classmethod
+    def get_result_class(cls):
+        return ImportResult
+
+    # -- columns
+
+    def column_of(self, field_name: str) -> str:
+        """The column a service's error field belongs to (the field's own name if none)."""
+        if field_name in (NON_FIELD_ERRORS, "non_field_errors"):
+            return NON_FIELD_ERRORS
+        for name, field in self.fields.items():
+            attribute = (field.attribute or "").split("__")[0]
+            if field_name in (name, attribute) and not field.readonly:
+                return field.column_name
+        return field_name
+
+    def by_column(self, exc: ValidationError) -> ValidationError:
+        if not hasattr(exc, "error_dict"):
+            return ValidationError({NON_FIELD_ERRORS: exc.messages})
+        grouped: dict[str, list[str]] = {}
+        for field_name, texts in exc.message_dict.items():
+            grouped.setdefault(self.column_of(field_name), []).extend(texts)
+        return ValidationError(grouped)
+
+    def clean_row(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Every import column through its widget, then its ``clean_<name>`` hook; all the
+        row's problems at once, keyed by column."""
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for name, field in self.fields.items():
+            if field.readonly or field.column_name not in row:
+                continue
+            try:
+                value = field.clean(row)
+                hook = getattr(self, f"clean_{name}", None)
+                values[name] = hook(value, values) if hook else value
+            except (ValueError, ValidationError, ObjectDoesNotExist) as exc:
+                errors[field.column_name] = _messages(exc)
+        if errors:
+            raise ValidationError(errors)
+        return values
+
+    def programme_by_code(self, code: str) -> Programme:
+        """A programme the importing user coordinates, by its code (case ignored)."""
+        if not code:
+            raise ValueError(gettext("This field is required."))
+        if self._programmes is None:
+            programmes = back_office_scope(self.actor, Programme, "pk")
+            self._programmes = {p.code.casefold(): p for p in programmes}
+        try:
+            return self._programmes[code.casefold()]
+        except KeyError:
+            raise ValueError(
+                gettext("There is no programme “%(code)s” among those you coordinate.") % {"code": code}
+            ) from None
+
+    # -- the run
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        kwargs.pop("use_transactions", None)
+        kwargs.pop("rollback_on_validation_errors", None)
+        headers = list(dataset.headers or [])
+        missing = [c for c in self.required_columns if c not in headers]
+        if missing:
+            result = self.get_result_class()()
+            result.diff_headers = self.get_diff_headers()
+            result.header_problems = [RowError(1, c, gettext("This column is missing.")) for c in missing]
+            return result
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = self.get_row_result_class()()
+        try:
+            values = self.clean_row(row)
+            record, row_result.import_type = self.save_row(values)
+        except ValidationError as exc:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = self.by_column(exc)
+            return row_result
+        except NotPermitted as exc:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError({NON_FIELD_ERRORS: [exc.message]})
+            return row_result
+        except Exception as exc:  # noqa: BLE001 - reported on the row, and the file rolled back
+            logger.exception("Import row %s failed", kwargs.get("row_number"))
+            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            row_result.errors.append(Error(exc, row=row, number=kwargs.get("row_number")))
+            return row_result
+        row_result.add_instance_info(record)
+        if kwargs.get("retain_instance_in_row_result"):
+            row_result.instance = record
+        row_result.diff = [cell_text(value) for value in self.export_resource(record)]
+        return row_result
+
+    def after_import(self, dataset, result, **kwargs):
+        """No sequence reset (ModelResource's): services never insert explicit ids, and a
+        reset could hand out an id a concurrent transaction already took."""
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+
+class ServiceImportExportMixin(ImportExportMixin):
+    """Import (dry-run preview, then all or nothing) and safe export for a ModelAdmin."""
+
+    import_template_name = "admin/incubator/import.html"
+    import_error_display = ("message",)
+
+    def get_import_formats(self):
+        return IMPORT_FORMATS
+
+    def get_export_formats(self):
+        return EXPORT_FORMATS
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**kwargs, "actor": request.user}
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        # Native values for every format: ours write numbers and dates in their own dialect.
+        kwargs.pop("encoding", None)
+        data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        return file_format.export_data(data)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request):
+        """After the confirmation: a file that went wrong since its preview wrote nothing."""
+        if result.has_errors() or result.has_validation_errors():
+            for problem in result.problems[:20]:
+                messages.error(request, str(problem))
+            messages.error(request, gettext("Nothing was imported."))
+            info = self.get_model_info()
+            return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import", current_app=self.admin_site.name))
+        return super().process_result(result, request)
