@@ -4,6 +4,7 @@
 #   DATABASE_URL      used when set (a non-postgres URL means: skip PostgreSQL)
 #   PG_DEFAULT_URL    tried otherwise (default postgres://postgres@127.0.0.1:5432/incubator)
 #   CI=true, or an explicit DATABASE_URL, turns "unreachable" into a failure.
+#   PYTHON            the interpreter with psycopg (default .venv/bin/python)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 url=${DATABASE_URL:-${PG_DEFAULT_URL:-postgres://postgres@127.0.0.1:5432/incubator}}
@@ -12,7 +13,7 @@ if [[ ! $url =~ ^postgres(ql)?:// ]]; then
   echo "DATABASE_URL is not a postgres:// URL ($shown)" >&2
   exit 2
 fi
-if error=$(.venv/bin/python - "$url" 2>&1 <<'PY'
+if error=$("${PYTHON:-.venv/bin/python}" - "$url" 2>&1 <<'PY'
 import sys
 
 import dj_database_url

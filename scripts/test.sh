@@ -58,7 +58,8 @@ else
   summary+=("skipped compilemessages  (no .po files in locale/)")
 fi
 
-pytest_args=(-n "${PYTEST_WORKERS:-auto}")
+# loadscope keeps a module (or a TestCase class and its setUpTestData) on one worker.
+pytest_args=(-n "${PYTEST_WORKERS:-auto}" --dist loadscope)
 [ "${PYTEST_WORKERS:-auto}" = "0" ] && pytest_args=(-p no:xdist)
 
 declare -A totals=([passed]=0 [failed]=0 [skipped]=0)

@@ -113,7 +113,7 @@ def _postgres_url(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("CI", "DATABASE_URL", "PG_DEFAULT_URL")}
     return subprocess.run(
         [BASH, str(ROOT / "scripts" / "postgres-url.sh")],
-        env={**clean, **env},
+        env={**clean, "PYTHON": sys.executable, **env},
         capture_output=True,
         text=True,
         timeout=60,
