@@ -10,3 +10,4 @@ class CohortsConfig(AppConfig):
         # Registers the access rules and the calendar sources of training sessions.
         from cohorts import access, ical  # noqa: F401
         from cohorts import access_reports  # noqa: F401
+        from cohorts import grant_checks  # noqa: F401

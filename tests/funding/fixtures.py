@@ -11,8 +11,9 @@ def without_attendance_check():
     registers: the checks registered by ``cohorts`` are set aside for the test (the
     attendance check has its own tests, which register it explicitly)."""
     saved = dict(eligibility._checks)
-    for key in [k for k in eligibility._checks if k.startswith("cohorts.")]:
+    set_aside = {key: saved[key] for key in saved if key.startswith("cohorts.")}
+    for key in set_aside:
         del eligibility._checks[key]
-    yield
+    yield set_aside
     eligibility._checks.clear()
     eligibility._checks.update(saved)

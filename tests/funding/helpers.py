@@ -123,3 +123,71 @@ def accepted_spending(world, grant, amounts, *, final: bool = False) -> ExpenseR
         services.expense_item_review(actor=world.coordinator, item=it, accept=True)
     rep.refresh_from_db()
     return rep
+
+
+def many_grants(world, n: int) -> list[Grant]:
+    """``n`` grants in progress on as many admitted applications of ``world``, written
+    as rows (for list query counts), each with a tranche, a report and an expense item."""
+    from incubator.models_funding import ExpenseItem, Tranche
+    from tests import factories as f
+
+    grants = []
+    for i in range(n):
+        application = f.ApplicationFactory(
+            call=world.call,
+            venture=f.VentureFactory(programme=world.programme),
+            state=ApplicationState.ADMITTED,
+            submitted_at=timezone.now(),
+        )
+        grant = Grant.objects.create(
+            venture=application.venture,
+            application=application,
+            undertaking=vat(5000 + application.venture_id),
+            amount=Decimal("50000.00"),
+            amount_min=Decimal("25000.00"),
+            amount_max=Decimal("140000.00"),
+            state="in_progress",
+            decided_on=DECIDED_ON,
+            contract_signed_on=SIGNED_ON,
+            starts_on=PERIOD[0],
+            ends_on=PERIOD[1],
+        )
+        Tranche.objects.create(
+            grant=grant, kind="advance", amount=Decimal("100.00"), grant_amount=grant.amount, guarantee_reference="G"
+        )
+        report = ExpenseReport.objects.create(grant=grant, period_start=PERIOD[0], period_end=PERIOD[0])
+        ExpenseItem.objects.create(
+            report=report,
+            grant=grant,
+            category="equipment",
+            supplier="S",
+            supplier_tax_id=vat(9000 + i),
+            invoice_number=f"R-{grant.pk}",
+            invoice_date=PERIOD[0],
+            amount=Decimal("10.00"),
+            invoice_has_cup=True,
+            document=f"grants/{grant.pk}/expenses/x.pdf",
+        )
+        grants.append(grant)
+    return grants
+
+
+def fill_grant(grant: Grant, n: int) -> None:
+    """``n`` tranches, reports and expense items on one grant, as rows (query counts)."""
+    from incubator.models_funding import ExpenseItem, Tranche
+
+    for i in range(n):
+        Tranche.objects.create(grant=grant, kind="interim", amount=Decimal("1.00"), grant_amount=grant.amount)
+        report = ExpenseReport.objects.create(grant=grant, period_start=PERIOD[0], period_end=PERIOD[0])
+        ExpenseItem.objects.create(
+            report=report,
+            grant=grant,
+            category="equipment",
+            supplier="S",
+            supplier_tax_id=vat(7000 + i),
+            invoice_number=f"Q-{i}",
+            invoice_date=PERIOD[0],
+            amount=Decimal("10.00"),
+            invoice_has_cup=True,
+            document=f"grants/{grant.pk}/expenses/q{i}.pdf",
+        )
