@@ -214,7 +214,8 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="attendance_one_mark_per_person"),
             models.CheckConstraint(
-                condition=(Q(status="partial") & Q(minutes_attended__gt=0))
+                # isnull=False explicitly: a NULL comparison would let the CHECK pass.
+                condition=(Q(status="partial") & Q(minutes_attended__isnull=False, minutes_attended__gt=0))
                 | (~Q(status="partial") & Q(minutes_attended__isnull=True)),
                 name="attendance_minutes_only_when_partial",
             ),
@@ -222,4 +223,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} - {self.get_status_display()}"
+
+
 from cohorts.models_reports import *  # noqa: E402, F403

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from cohorts import views
+
 app_name = "cohorts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<int:pk>/calendar-feed/", views.cohort_calendar_feed, name="calendar-feed"),
+    path("cohorts/<int:pk>/calendar-feed/rotate/", views.cohort_calendar_feed_rotate, name="calendar-feed-rotate"),
+    path("cohorts/<int:pk>/attendance/", views.cohort_attendance, name="attendance"),
+    path("cohorts/<int:pk>/attendance/<int:person_pk>/", views.participant_attendance, name="participant-attendance"),
+    path("training-sessions/<int:pk>/register/", views.session_register, name="register"),
+]
