@@ -6,6 +6,7 @@ import io
 import random
 from collections import Counter
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -268,8 +269,26 @@ def test_twice_is_a_no_op_and_reset_rebuilds_the_same_data(db, monkeypatch):
 
 def test_steps_are_collected_from_every_app_in_order():
     steps = seed_demo.collect_steps()
-    assert (10, "incubator", demo.build_selection) in steps
+    assert (10, "incubator.demo", demo.build_selection) in steps
     assert [order for order, _label, _fn in steps] == sorted(order for order, _label, _fn in steps)
+
+
+def test_an_apps_feature_demo_modules_are_collected_too(tmp_path, monkeypatch):
+    package = tmp_path / "fakeapp"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "demo.py").write_text("def a(ctx): pass\nDEMO_STEPS = [(30, a)]\n")
+    (package / "demo_feature.py").write_text("def b(ctx): pass\nDEMO_STEPS = [(15, b)]\n")
+    (package / "demo_helpers.py").write_text("X = 1\n")
+    (package / "models.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    config = SimpleNamespace(name="fakeapp", path=str(package))
+    monkeypatch.setattr(seed_demo.apps, "get_app_configs", lambda: [config])
+    steps = seed_demo.collect_steps()
+    assert [(order, module, fn.__name__) for order, module, fn in steps] == [
+        (15, "fakeapp.demo_feature", "b"),
+        (30, "fakeapp.demo", "a"),
+    ]
 
 
 def test_seed_scale_and_today_reach_the_context(db, monkeypatch):

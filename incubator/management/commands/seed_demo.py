@@ -1,11 +1,11 @@
 """``manage.py seed_demo``: the demo data, built by every installed app's ``demo`` module
 through the real services (see ``incubator/demo_context.py`` for the step orders)."""
 
+import pkgutil
 import random
 from collections import defaultdict
 from collections.abc import Callable
 from importlib import import_module
-from importlib.util import find_spec
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,18 +23,28 @@ Step = Callable[[DemoContext], None]
 DEMO_USERNAME_PREFIX = "demo-"
 
 
+def _demo_modules(config) -> list[str]:
+    """The app's ``demo`` module and its feature modules ``demo_<feature>`` (an app
+    such as ``incubator`` hosts several features, each with its own demo steps)."""
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules([config.path])
+        if info.name == "demo" or info.name.startswith("demo_")
+    )
+    return [f"{config.name}.{name}" for name in names]
+
+
 def collect_steps() -> list[tuple[int, str, Step]]:
-    """``(order, app label, function)`` from each installed app's ``demo.DEMO_STEPS``,
-    by order, then in INSTALLED_APPS order for equal orders."""
+    """``(order, module, function)`` from the ``DEMO_STEPS`` of each installed app's demo
+    modules, by order, then in INSTALLED_APPS and module-name order for equal orders."""
     steps = []
     for position, config in enumerate(apps.get_app_configs()):
-        if find_spec(f"{config.name}.demo") is None:
-            continue
-        module = import_module(f"{config.name}.demo")
-        for order, function in getattr(module, "DEMO_STEPS", []):
-            steps.append((order, position, config.label, function))
-    steps.sort(key=lambda step: (step[0], step[1]))
-    return [(order, label, function) for order, _position, label, function in steps]
+        for module_name in _demo_modules(config):
+            module = import_module(module_name)
+            for order, function in getattr(module, "DEMO_STEPS", []):
+                steps.append((order, position, module_name, function))
+    steps.sort(key=lambda step: (step[0], step[1], step[2]))
+    return [(order, module_name, function) for order, _position, module_name, function in steps]
 
 
 def demo_present() -> bool:
@@ -97,9 +107,9 @@ class Command(BaseCommand):
             return
         ctx = DemoContext(rng=random.Random(seed), today=timezone.localdate(), scale=scale)
         with transaction.atomic():
-            for order, label, step in collect_steps():
+            for order, module_name, step in collect_steps():
                 if verbosity > 1:
-                    self.stdout.write(f"  step {order} ({label}): {step.__name__}")
+                    self.stdout.write(f"  step {order}: {module_name}.{step.__name__}")
                 step(ctx)
         summary = f"Demo data built (seed {seed}, scale {scale})"
         if ctx.call is not None:
