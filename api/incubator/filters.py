@@ -3,6 +3,8 @@ number filters: an id out of reach then gives an empty list, the same answer as 
 that does not exist, so a filter cannot be used to probe for records."""
 
 import django_filters
+from django.db.models import F
+from rest_framework.filters import OrderingFilter
 
 from incubator.models import (
     ApplicantKind,
@@ -25,6 +27,22 @@ def _with_theme(queryset, field_name: str, theme: str):
     # the list's text on every database; ChoiceFilter admits only known theme values,
     # none of which is a substring of another once quoted.
     return queryset.filter(**{f"{field_name}__icontains": f'"{theme}"'})
+
+
+class NullsLastOrderingFilter(OrderingFilter):
+    """``?ordering=`` where rows without a value (not yet submitted, scored or ranked)
+    come last in either direction: SQLite and PostgreSQL disagree on where NULLs sort."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(
+            *[
+                F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
+                for term in ordering
+            ]
+        )
 
 
 class ProgrammeFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ record is visible but the act is not theirs) and raises domain errors that
 serializer reads, so their query count does not grow with the rows."""
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -86,6 +87,13 @@ class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     serializer_class = s.CallSerializer
     filterset_class = filters.CallFilter
     ordering_fields = ["opens_at", "closes_at", "title", "id"]
+    RANKING_ACTIONS = frozenset({"ranking", "compute_ranking", "decide"})
+
+    def get_queryset(self):
+        if self.action in self.RANKING_ACTIONS:
+            # These answer with the ranking, not the call: no criteria or checklist needed.
+            return access.visible(self.request.user, Call)
+        return super().get_queryset()
 
     def create(self, request, *args, **kwargs):
         data = dict(self.validated(s.CallSerializer))
@@ -179,6 +187,7 @@ class ApplicationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     queryset = Application.objects.all()
     serializer_class = s.ApplicationSerializer
     filterset_class = filters.ApplicationFilter
+    filter_backends = [DjangoFilterBackend, filters.NullsLastOrderingFilter]
 
     def get_queryset(self):
         return applications_for(self.request.user)
@@ -260,6 +269,7 @@ class EvaluationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     queryset = Evaluation.objects.all()
     serializer_class = s.EvaluationSerializer
     filterset_class = filters.EvaluationFilter
+    filter_backends = [DjangoFilterBackend, filters.NullsLastOrderingFilter]
     ordering_fields = ["assigned_at", "submitted_at", "weighted_total", "id"]
 
     def get_queryset(self):
