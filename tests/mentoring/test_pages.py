@@ -5,6 +5,7 @@ exports with hand-computed totals and neutralised cells."""
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -272,7 +273,7 @@ def test_printable_timesheet_with_totals_and_signature_lines(client, mentoring, 
     # 90' at 50 €/h = 75.00; 45' = 37.50; total 2.25 h, 112.50 €
     assert (sheet.total_hours, sheet.total_value) == (pytest.approx(2.25), pytest.approx(112.5))
     html = response.content.decode()
-    assert "112.50" in html and "2.25" in html
+    assert "112,50" in html and "2,25" in html  # Italian number format
     assert html.count('class="signature-line"') == 2
     assert SECRET not in html
     assert _login(client, mentoring.world.coordinator).get(_timesheet_url(mentoring)).status_code == 200
@@ -319,5 +320,5 @@ def test_timesheet_exports_match_and_neutralise_formulas(client, mentoring, sess
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1][3] == "'" + venture.title
-    assert [str(v) for v in values[-1][5:]] == ["135", "2.25", "112.50"]
+    assert [Decimal(str(v)) for v in values[-1][5:]] == [Decimal(135), Decimal("2.25"), Decimal("112.50")]
     assert all(SECRET not in str(v) for row in values for v in row)
