@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohorts import views
+from cohorts import views, views_portal
 
 app_name = "cohorts"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("cohorts/<int:pk>/attendance/", views.cohort_attendance, name="attendance"),
     path("cohorts/<int:pk>/attendance/<int:person_pk>/", views.participant_attendance, name="participant-attendance"),
     path("training-sessions/<int:pk>/register/", views.session_register, name="register"),
+]
+
+# The participant portal and the path seen by tutors and coordinators.
+urlpatterns += [
+    path("my-path/", views_portal.my_path, name="my-path"),
+    path("my-path/data.json", views_portal.my_data, name="my-data"),
+    path("path/", views_portal.path_overview, name="path-overview"),
+    path("path/enrolments/<int:pk>/", views_portal.venture_path, name="venture-path"),
 ]

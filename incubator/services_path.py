@@ -409,7 +409,7 @@ def milestone_reschedule(*, actor, milestone: Milestone, due_on: dt.date, reason
         raise DomainError(_("Give the reason for the new date."), code="reason_required", field="reason")
     before = {"due_on": milestone.due_on}
     milestone.due_on = due_on
-    milestone.save(update_fields=["due_on"])
+    milestone.save(update_fields=["due_on", "updated_at"])
     audit.record(
         actor=actor,
         verb="milestone.reschedule",
@@ -472,7 +472,7 @@ def milestone_change_state(
     for name, value in changes.items():
         setattr(milestone, name, value)
     _clean(milestone)
-    milestone.save(update_fields=list(changes))
+    milestone.save(update_fields=[*changes, "updated_at"])
     audit.record(
         actor=actor,
         verb=f"milestone.{state}",
@@ -511,7 +511,7 @@ def milestone_verify(*, actor, milestone: Milestone) -> Milestone:
         )
     milestone.verified_by = actor
     milestone.verified_at = timezone.now()
-    milestone.save(update_fields=["verified_by", "verified_at"])
+    milestone.save(update_fields=["verified_by", "verified_at", "updated_at"])
     audit.record(
         actor=actor,
         verb="milestone.verify",
@@ -570,7 +570,7 @@ def milestone_attach_evidence(
     try:
         for name, value in changes.items():
             setattr(milestone, name, value)
-        milestone.save(update_fields=list(changes))
+        milestone.save(update_fields=[*changes, "updated_at"])
         audit.record(
             actor=actor,
             verb="milestone.evidence",
@@ -673,7 +673,7 @@ def enrolment_resume(*, actor, enrolment: Enrolment, on: dt.date | None = None) 
         if new_due != milestone.due_on:
             moved.append([milestone.pk, milestone.due_on, new_due])
             milestone.due_on = new_due
-            milestone.save(update_fields=["due_on"])
+            milestone.save(update_fields=["due_on", "updated_at"])
     audit.record(
         actor=actor,
         verb="enrolment.resume",

@@ -132,3 +132,133 @@ def odt_bytes() -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# --- the whole picture: cohort, attendance, tutoring, a campaign ---------------------------
+
+
+@dataclass
+class Picture:
+    world: object
+    path: Path
+    cohort: object
+    assignment: object
+    private_notes: list[str]
+
+
+def build_picture(world, rows: int = 1) -> Picture:
+    """The world's venture enrolled ten months ago with its plan plus ``rows`` extra
+    milestones, in a cohort with ``rows`` held training sessions (marked) and two to
+    come, tutored with ``rows`` past sessions (shared and private notes, one action item
+    each) and two to come, and a crowdfunding campaign. Built through the services."""
+    from decimal import Decimal
+
+    from cohorts import services as cohort_services
+    from incubator import services_funding
+    from mentoring import services as mentoring_services
+
+    coordinator = world.coordinator
+    today = timezone.localdate()
+    start = add_months(today.replace(day=1), -10)
+    templates = make_templates(world)
+    enrolment = make_enrolment(world, start)
+    services_path.milestone_plan_generate(actor=coordinator, enrolment=enrolment)
+    for i in range(rows):
+        services_path.milestone_create(
+            actor=coordinator, enrolment=enrolment, title=f"Extra step {i}", due_on=start + dt.timedelta(days=20 + i)
+        )
+    cohort = cohort_services.cohort_create(
+        actor=coordinator,
+        programme=world.programme,
+        call=world.call,
+        name="Coorte 2026",
+        starts_on=start,
+        ends_on=add_months(start, 14),
+    )
+    cohort_services.cohort_add_enrolment(actor=coordinator, cohort=cohort, enrolment=enrolment)
+    module = cohort.modules.order_by("order", "pk").first()
+    first = timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=1), dt.time(9, 0)))
+    for i in range(rows):
+        session = cohort_services.session_create(
+            actor=coordinator,
+            cohort=cohort,
+            module=module,
+            topic=f"Lesson {i}",
+            starts_at=first + dt.timedelta(days=i),
+            ends_at=first + dt.timedelta(days=i, hours=2),
+            place="Napoli",
+        )
+        status = "present" if i % 4 else "absent"
+        cohort_services.attendance_mark_bulk(
+            actor=coordinator, session=session, marks=[{"person": world.participant_person.pk, "status": status}]
+        )
+    soon = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=3), dt.time(15, 0)))
+    for i in range(2):
+        cohort_services.session_create(
+            actor=coordinator,
+            cohort=cohort,
+            module=module,
+            topic=f"Upcoming lesson {i}",
+            starts_at=soon + dt.timedelta(days=7 * i),
+            ends_at=soon + dt.timedelta(days=7 * i, hours=2),
+            place="Napoli",
+        )
+    band = mentoring_services.unit_cost_band_create(
+        actor=coordinator, programme=world.programme, code="SR", label="Senior", hourly_rate=Decimal("50")
+    )
+    profile = mentoring_services.tutor_profile_create(
+        actor=coordinator, programme=world.programme, user=world.tutor, unit_cost_band=band, kind="external"
+    )
+    assignment = mentoring_services.assignment_create(
+        actor=coordinator,
+        tutor=profile,
+        enrolment=enrolment,
+        hours_budget=Decimal("100"),
+        starts_on=start,
+        ends_on=enrolment.ends_on,
+    )
+    private = []
+    tutoring_start = first + dt.timedelta(hours=5)
+    for i in range(rows):
+        private.append(f"PRIVATE-NOTE-{i}")
+        mentoring_services.tutoring_session_log(
+            actor=world.tutor,
+            assignment=assignment,
+            starts_at=tutoring_start + dt.timedelta(days=i),
+            minutes=60,
+            topics=f"Topic {i}",
+            shared_notes=f"Shared note {i}",
+            private_notes=private[-1],
+            action_items=[{"text": f"Action {i}", "owner": world.participant_person.pk, "due_on": today}],
+        )
+    for i in range(2):
+        mentoring_services.tutoring_session_log(
+            actor=world.tutor,
+            assignment=assignment,
+            starts_at=soon + dt.timedelta(days=1 + 7 * i),
+            minutes=60,
+            topics=f"Next meeting {i}",
+        )
+    services_funding.campaign_create(
+        actor=coordinator,
+        venture=world.venture,
+        platform="Produzioni dal Basso",
+        url="https://example.org/campaign",
+        model="donation",
+        budget=Decimal("10000.00"),
+        goal=Decimal("5000.00"),
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=20),
+    )
+    return Picture(
+        world=world,
+        path=Path(enrolment=enrolment, templates=templates),
+        cohort=cohort,
+        assignment=assignment,
+        private_notes=private,
+    )
+
+
+@pytest.fixture
+def picture(world) -> Picture:
+    return build_picture(world)
