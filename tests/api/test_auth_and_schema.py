@@ -3,6 +3,7 @@ the OpenAPI schema and docs."""
 
 import pytest
 import yaml
+from django.core.cache import cache
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -13,6 +14,15 @@ pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
 REVOKE_URL = "/api/v1/auth/token/revoke/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_counters():
+    """Failed logins are counted per address in the cache (incubator.auth): other tests'
+    failures from the same test address must not lock these tests out, nor these theirs."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def obtain(client, username, password="pw-test-12345"):
@@ -62,6 +72,17 @@ def test_inactive_user_gets_no_token(world):
     world.coordinator.is_active = False
     world.coordinator.save()
     assert obtain(APIClient(), world.coordinator.username).status_code == 400
+    assert not Token.objects.exists()
+
+
+def test_token_endpoint_is_locked_after_repeated_failures(world, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 2
+    client = APIClient()
+    for _ in range(2):
+        assert obtain(client, world.coordinator.username, "wrong-password").status_code == 400
+    # Locked: even the right password gets no token, so a guesser learns nothing.
+    response = obtain(client, world.coordinator.username)
+    assert response.status_code == 400
     assert not Token.objects.exists()
 
 
