@@ -282,7 +282,7 @@ class ExpenseItemCreateSerializer(serializers.Serializer):
     amount = Money()
     invoice_has_cup = serializers.BooleanField()
     # Optional here so that a missing document gets the service's reason, not a bare "required".
-    document = serializers.FileField(required=False, allow_null=True, allow_empty_file=True)
+    document = serializers.FileField(required=False, allow_null=True, allow_empty_file=True, default=None)
 
 
 class ExpenseReviewSerializer(serializers.Serializer):

@@ -382,7 +382,7 @@ class CampaignViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
 class MatchingRuleViewSet(_Base, mixins.CreateModelMixin):
     """The programme's crowdfunding matching rule; POST sets (or replaces) it."""
 
-    queryset = MatchingRule.objects.all()
+    queryset = MatchingRule.objects.order_by("programme")
     serializer_class = s.MatchingRuleSerializer
     filterset_fields = ["programme"]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.incubator import path_views, views
+from api.incubator import funding_views, path_views, views
 
 router = SimpleRouter()
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
@@ -11,6 +11,17 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("ventures", views.VentureViewSet, basename="venture")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
+
+# Funding (grants, tranches, expenses, de minimis, crowdfunding).
+router.register("grants", funding_views.GrantViewSet, basename="grant")
+router.register(r"grants/(?P<grant_pk>\d+)/tranches", funding_views.TrancheViewSet, basename="grant-tranches")
+router.register(
+    r"grants/(?P<grant_pk>\d+)/expense-reports", funding_views.ExpenseReportViewSet, basename="grant-expense-reports"
+)
+router.register(r"grants/(?P<grant_pk>\d+)/expenses", funding_views.ExpenseItemViewSet, basename="grant-expenses")
+router.register("de-minimis", funding_views.DeMinimisViewSet, basename="de-minimis")
+router.register("campaigns", funding_views.CampaignViewSet, basename="campaign")
+router.register("matching-rules", funding_views.MatchingRuleViewSet, basename="matching-rule")
 
 # The participant's path (milestones, templates, suspensions; me/path below).
 router.register("milestones", path_views.MilestoneViewSet, basename="milestone")

@@ -182,7 +182,7 @@ def test_refused_items_answer_400_naming_the_field(world, grant, overrides, fiel
     report = h.report(world, grant)
     h.item(world, report, invoice_number="DUP-1", supplier_tax_id=h.vat(900))
     before = ExpenseItem.objects.count()
-    body = upload(report=report.pk, **overrides)
+    body = upload(**{"report": report.pk, **overrides})
     response = client_as(world.participant).post(base(grant, "expenses"), body, format="multipart")
     assert response.status_code == 400
     assert field in response.json(), response.json()
