@@ -52,7 +52,7 @@ def person_name(person: Person | None) -> str:
     return f"{person.first_name} {person.last_name}" if person else ""
 
 
-class PersonNameSerializer(serializers.Serializer):
+class TutoringPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.SerializerMethodField()
 
@@ -60,7 +60,7 @@ class PersonNameSerializer(serializers.Serializer):
         return person_name(person)
 
 
-class VentureRefSerializer(serializers.Serializer):
+class TutoringVentureSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
 
@@ -156,7 +156,7 @@ class VentureNeedsSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class CalendarLinkSerializer(serializers.Serializer):
+class TutorCalendarLinkSerializer(serializers.Serializer):
     url = serializers.URLField(read_only=True)
     programme = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -165,7 +165,7 @@ class CalendarLinkSerializer(serializers.Serializer):
 # --- assignments and matching --------------------------------------------------------
 
 
-class BudgetSerializer(serializers.Serializer):
+class HoursBudgetSerializer(serializers.Serializer):
     hours_budget = serializers.DecimalField(max_digits=7, decimal_places=2)
     hours_used = serializers.DecimalField(max_digits=9, decimal_places=2)
     hours_remaining = serializers.DecimalField(
@@ -177,7 +177,7 @@ class BudgetSerializer(serializers.Serializer):
 
 class AssignmentSerializer(serializers.ModelSerializer):
     tutor_name = serializers.CharField(source="tutor.display_name", read_only=True)
-    venture = VentureRefSerializer(source="enrolment.application.venture", read_only=True)
+    venture = TutoringVentureSerializer(source="enrolment.application.venture", read_only=True)
     budget = serializers.SerializerMethodField()
 
     class Meta:
@@ -197,9 +197,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(BudgetSerializer)
+    @extend_schema_field(HoursBudgetSerializer)
     def get_budget(self, assignment: Assignment) -> dict:
-        return BudgetSerializer(selectors.budget_of(assignment).as_dict()).data
+        return HoursBudgetSerializer(selectors.budget_of(assignment).as_dict()).data
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
@@ -218,18 +218,20 @@ class AssignmentUpdateSerializer(serializers.Serializer):
     hours_budget = serializers.DecimalField(max_digits=7, decimal_places=2, required=False)
 
 
-class ScorePartSerializer(serializers.Serializer):
+class MatchingScorePartSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=list(selectors.WEIGHTS), help_text=_("The part of the score."))
     points = serializers.DecimalField(max_digits=5, decimal_places=2)
     max_points = serializers.IntegerField()
     explanation = serializers.CharField()
 
 
-class SuggestionSerializer(serializers.Serializer):
+class TutorSuggestionSerializer(serializers.Serializer):
     tutor = serializers.IntegerField(source="tutor.pk")
     tutor_name = serializers.CharField(source="tutor.display_name")
     score = serializers.DecimalField(max_digits=5, decimal_places=2, help_text=selectors.SCORE_FORMULA)
-    parts = ScorePartSerializer(many=True, help_text=_("expertise, language, capacity and load, in this order."))
+    parts = MatchingScorePartSerializer(
+        many=True, help_text=_("expertise, language, capacity and load, in this order.")
+    )
     matched_tags = serializers.ListField(child=serializers.CharField())
     active_ventures = serializers.IntegerField(help_text=_("Other ventures the tutor accompanies in the period."))
     free_places = serializers.IntegerField()
@@ -242,7 +244,7 @@ class SuggestionSerializer(serializers.Serializer):
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
-    owner = PersonNameSerializer(read_only=True, allow_null=True, help_text=_("Empty means the tutor."))
+    owner = TutoringPersonSerializer(read_only=True, allow_null=True, help_text=_("Empty means the tutor."))
     done = serializers.BooleanField(read_only=True)
     overdue = serializers.SerializerMethodField()
     venture = serializers.SerializerMethodField()
@@ -255,14 +257,14 @@ class ActionItemSerializer(serializers.ModelSerializer):
     def get_overdue(self, item: ActionItem) -> bool:
         return item.done_at is None and item.due_on is not None and item.due_on < timezone.localdate()
 
-    @extend_schema_field(VentureRefSerializer)
+    @extend_schema_field(TutoringVentureSerializer)
     def get_venture(self, item: ActionItem) -> dict:
         venture = item.session.assignment.enrolment.application.venture
         return {"id": venture.pk, "title": venture.title}
 
 
 class SessionActionItemSerializer(serializers.ModelSerializer):
-    owner = PersonNameSerializer(read_only=True, allow_null=True)
+    owner = TutoringPersonSerializer(read_only=True, allow_null=True)
     done = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -288,7 +290,7 @@ class ActionItemUpdateSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False)
 
 
-class MilestoneRefSerializer(serializers.Serializer):
+class TutoringMilestoneSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     due_on = serializers.DateField(read_only=True)
@@ -298,10 +300,10 @@ class TutoringSessionSerializer(serializers.ModelSerializer):
     """What everyone who sees a session sees, participants included: no private notes."""
 
     tutor_name = serializers.CharField(source="tutor.display_name", read_only=True)
-    venture = VentureRefSerializer(source="assignment.enrolment.application.venture", read_only=True)
+    venture = TutoringVentureSerializer(source="assignment.enrolment.application.venture", read_only=True)
     enrolment = serializers.IntegerField(source="assignment.enrolment_id", read_only=True)
-    participants_present = PersonNameSerializer(many=True, read_only=True)
-    milestones = MilestoneRefSerializer(many=True, read_only=True)
+    participants_present = TutoringPersonSerializer(many=True, read_only=True)
+    milestones = TutoringMilestoneSerializer(many=True, read_only=True)
     action_items = SessionActionItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -386,9 +388,9 @@ class TutoringSessionLoggedSerializer(TutoringSessionStaffSerializer):
         fields = [*TutoringSessionStaffSerializer.Meta.fields, "budget"]
         read_only_fields = fields
 
-    @extend_schema_field(BudgetSerializer)
+    @extend_schema_field(HoursBudgetSerializer)
     def get_budget(self, session: TutoringSession) -> dict:
-        return BudgetSerializer(selectors.budget_status(session.assignment).as_dict()).data
+        return HoursBudgetSerializer(selectors.budget_status(session.assignment).as_dict()).data
 
 
 # --- timesheets ----------------------------------------------------------------------

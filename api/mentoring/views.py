@@ -109,7 +109,9 @@ class TutorViewSet(ServiceWriteMixin, ScopedViewSet):
     def _link(self, feed: CalendarFeed) -> Response:
         url = self.request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
         return Response(
-            s.CalendarLinkSerializer({"url": url, "programme": feed.programme_id, "created_at": feed.created_at}).data
+            s.TutorCalendarLinkSerializer(
+                {"url": url, "programme": feed.programme_id, "created_at": feed.created_at}
+            ).data
         )
 
     def _feed(self, profile: TutorProfile) -> CalendarFeed:
@@ -117,14 +119,14 @@ class TutorViewSet(ServiceWriteMixin, ScopedViewSet):
             actor=self.request.user, kind=CalendarFeed.Kind.TUTOR, programme=profile.programme, user=profile.user
         )
 
-    @extend_schema(request=None, responses=s.CalendarLinkSerializer)
+    @extend_schema(request=None, responses=s.TutorCalendarLinkSerializer)
     @action(detail=True, methods=["get"], url_path="calendar-feed", url_name="calendar-feed", filter_backends=[])
     def calendar_feed(self, request, pk=None):
         """The tutor's secret iCalendar URL (issued on first use): their tutoring
         sessions and the training sessions they run."""
         return self._link(self._feed(self.get_object()))
 
-    @extend_schema(request=None, responses=s.CalendarLinkSerializer)
+    @extend_schema(request=None, responses=s.TutorCalendarLinkSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -198,7 +200,7 @@ class AssignmentViewSet(ServiceWriteMixin, ScopedViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("enrolment", OpenApiTypes.INT, required=True)],
-        responses=s.SuggestionSerializer(many=True),
+        responses=s.TutorSuggestionSerializer(many=True),
         description=selectors.SCORE_FORMULA,
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
@@ -213,7 +215,7 @@ class AssignmentViewSet(ServiceWriteMixin, ScopedViewSet):
         )
         access.require_role(request.user, enrolment.application.venture.programme_id, Role.COORDINATOR)
         suggestions = selectors.assignment_suggestions(enrolment=enrolment)
-        return Response(s.SuggestionSerializer(suggestions, many=True).data)
+        return Response(s.TutorSuggestionSerializer(suggestions, many=True).data)
 
 
 # --- tutoring sessions and action items ----------------------------------------------
