@@ -20,3 +20,13 @@ urlpatterns += [
     path("path/", views_portal.path_overview, name="path-overview"),
     path("path/enrolments/<int:pk>/", views_portal.venture_path, name="venture-path"),
 ]
+
+# The coordinators' outcome dashboard and their report exports.
+from cohorts import dashboard  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/exports/", dashboard.report_exports, name="report-exports"),
+    path("dashboard/exports/<int:pk>/status/", dashboard.report_export_status, name="report-export-status"),
+    path("dashboard/exports/<int:pk>/download/", dashboard.report_export_download, name="report-export-download"),
+]

@@ -75,7 +75,7 @@ class AgeBand(models.TextChoices):
     AGE_55_PLUS = "55_plus", _("55 and over")
 
 
-def age_band_of(age: int) -> str:
+def age_band_of(age: int) -> AgeBand:
     if age < 18:
         return AgeBand.UNDER_18
     if age < 30:

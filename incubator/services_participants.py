@@ -88,7 +88,9 @@ def _not_future(day: dt.date | None, field: str) -> None:
 
 
 def entry_data_check(entry: ParticipantEntryData) -> None:
-    """Validates unsaved entry data (also used by the admin form)."""
+    """Validates unsaved entry data (also used by the admin form): each field, then the
+    rules across fields (named after the field to change), then the database rules."""
+    entry.clean_fields(exclude=["person", "recorded_by"])
     _not_future(entry.entered_on, "entered_on")
     if entry.birth_date and entry.entered_on and entry.birth_date >= entry.entered_on:
         raise DomainError(

@@ -34,3 +34,20 @@ urlpatterns = [
     *router.urls,
 ]
 urlpatterns += [path("me/path/", path_views.MePathView.as_view(), name="me-path")]
+
+# Participants' ESF+ entry data and results, venture outcomes, unit costs, read log.
+from api.incubator import participants_views  # noqa: E402
+
+participants_router = SimpleRouter()
+participants_router.register(
+    "participant-entry-data", participants_views.EntryDataViewSet, basename="participant-entry-data"
+)
+participants_router.register("participant-results", participants_views.ResultViewSet, basename="participant-result")
+participants_router.register("venture-outcomes", participants_views.VentureOutcomeViewSet, basename="venture-outcome")
+participants_router.register(
+    "training-unit-costs", participants_views.TrainingUnitCostViewSet, basename="training-unit-cost"
+)
+participants_router.register(
+    "sensitive-data-reads", participants_views.SensitiveDataReadViewSet, basename="sensitive-data-read"
+)
+urlpatterns += participants_router.urls
