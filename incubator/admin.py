@@ -553,6 +553,10 @@ class VentureAdmin(BackOfficeAdmin):
             and LegalFormChange(legal_form=venture.current_legal_form).get_legal_form_display()
         )
 
+    def get_inlines(self, request, obj):
+        # A new venture's legal form is on the form itself; later changes are rows here.
+        return self.inlines if obj is not None else [TeamMemberInline]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
@@ -967,4 +971,7 @@ class AuditEventAdmin(BackOfficeAdmin):
     @admin.display(description=_("change"))
     def change_summary(self, event):
         return describe_change(event.before, event.after)
-from incubator import admin_funding  # noqa: E402, F401
+
+
+# The rest of the incubator's back office, built on the classes above.
+from incubator import admin_funding, admin_participants  # noqa: E402, F401

@@ -585,7 +585,8 @@ class ServiceResource(ModelResource):
         row's problems at once, keyed by column."""
         values: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
-        for name, field in self.fields.items():
+        for name in self.get_import_order():  # declared order: hooks may read earlier columns
+            field = self.fields[name]
             if field.readonly or field.column_name not in row:
                 continue
             try:
