@@ -255,7 +255,9 @@ class GrantAdmin(ExportOnly, BackOfficeAdmin):
         return grant.accepted_spending
 
     def save_with_services(self, request, obj, form, formsets, change):
-        return services.grant_propose(actor=request.user, **form.cleaned_data)
+        grant = services.grant_propose(actor=request.user, **form.cleaned_data)
+        obj.venture = grant.venture  # the admin's log names the form's instance
+        return grant
 
     @admin.action(description=_("Award (decision, CUP, COR)"), location=BOTH)
     def award(self, request, queryset):

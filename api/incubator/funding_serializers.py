@@ -202,7 +202,7 @@ class TranchePaySerializer(serializers.Serializer):
     paid_on = serializers.DateField(required=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class FundingReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -185,11 +185,11 @@ class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
         services.tranche_pay(actor=request.user, tranche=tranche, **_valid(s.TranchePaySerializer, request))
         return self._read(tranche)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.TrancheSerializer)
+    @extend_schema(request=s.FundingReasonSerializer, responses=s.TrancheSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, grant_pk=None, pk=None):
         tranche = self.get_object()
-        services.tranche_cancel(actor=request.user, tranche=tranche, **_valid(s.ReasonSerializer, request))
+        services.tranche_cancel(actor=request.user, tranche=tranche, **_valid(s.FundingReasonSerializer, request))
         return self._read(tranche)
 
 
