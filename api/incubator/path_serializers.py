@@ -46,7 +46,7 @@ class MilestoneTemplateUpdateSerializer(serializers.Serializer):
     crowdfunding_only = serializers.BooleanField(required=False)
 
 
-class VentureRefSerializer(serializers.Serializer):
+class PathVentureSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
 
@@ -56,7 +56,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
     evidence file is reachable only through ``evidence_download``, which checks access."""
 
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    venture = VentureRefSerializer(source="enrolment.application.venture", read_only=True)
+    venture = PathVentureSerializer(source="enrolment.application.venture", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     after_end = serializers.BooleanField(read_only=True)
     verified_by = serializers.SerializerMethodField()
@@ -273,7 +273,7 @@ class WindowSerializer(serializers.Serializer):
 class VenturePathSerializer(serializers.Serializer):
     enrolment = serializers.IntegerField(source="enrolment.pk")
     status = serializers.CharField(source="enrolment.status")
-    venture = VentureRefSerializer()
+    venture = PathVentureSerializer()
     programme = serializers.CharField(source="enrolment.application.call.programme.code")
     window = WindowSerializer(source="path.window")
     progress = ProgressSerializer()
