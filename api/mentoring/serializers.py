@@ -152,7 +152,7 @@ class VentureNeedsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VentureNeeds
-        fields = ["venture", "keywords", "languages", "note", "updated_at"]
+        fields = ["id", "venture", "keywords", "languages", "note", "updated_at"]
         read_only_fields = ["updated_at"]
 
 

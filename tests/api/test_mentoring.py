@@ -69,9 +69,20 @@ def logged(mentoring):
 def _endpoints(m, session):
     """(list url, detail url) per endpoint, for the world's records."""
     item = session.action_items.get()
+    world = m.world
+    conflict = services.tutor_conflict_declare(
+        actor=world.coordinator,
+        tutor=m.profile,
+        venture=f.VentureFactory(programme=world.programme),
+        note="Former colleague",
+    )
+    services.venture_needs_set(actor=world.coordinator, venture=world.venture, keywords=["marketing"])
+    needs = world.venture.mentoring_needs
     return {
         "unit-cost-bands": (f"{URL}unit-cost-bands/", f"{URL}unit-cost-bands/{m.band.pk}/"),
         "tutors": (f"{URL}tutors/", f"{URL}tutors/{m.profile.pk}/"),
+        "tutor-conflicts": (f"{URL}tutor-conflicts/", f"{URL}tutor-conflicts/{conflict.pk}/"),
+        "venture-needs": (f"{URL}venture-needs/", f"{URL}venture-needs/{needs.pk}/"),
         "assignments": (f"{URL}assignments/", f"{URL}assignments/{m.assignment.pk}/"),
         "tutoring-sessions": (f"{URL}tutoring-sessions/", f"{URL}tutoring-sessions/{session.pk}/"),
         "action-items": (f"{URL}action-items/", f"{URL}action-items/{item.pk}/"),
@@ -82,6 +93,8 @@ def _endpoints(m, session):
 SEES = {
     "unit-cost-bands": {"coordinator", "tutor", "admin"},
     "tutors": {"coordinator", "tutor", "admin"},
+    "tutor-conflicts": {"coordinator", "tutor", "admin"},
+    "venture-needs": {"coordinator", "tutor", "admin"},
     "assignments": {"coordinator", "tutor", "admin"},
     "tutoring-sessions": {"coordinator", "tutor", "participant", "admin"},
     "action-items": {"coordinator", "tutor", "participant", "admin"},
