@@ -111,7 +111,8 @@ class CohortAdmin(BackOfficeAdmin):
     inlines = [ModuleInline, CohortEnrolmentInline, SessionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(enrolment_count=Count("memberships"))
+        queryset = super().get_queryset(request).annotate(enrolment_count=Count("memberships"))
+        return queryset.order_by(*Cohort._meta.ordering)  # GROUP BY drops Meta.ordering
 
     @admin.display(description=_("enrolments"), ordering="enrolment_count")
     def enrolment_count(self, cohort):

@@ -174,3 +174,6 @@ def seed_cohorts(ctx: DemoContext) -> None:
     for session in [*held, event]:
         if session.pk != cancelled.pk and session.ends_at <= timezone.now():
             _mark_register(ctx, session, reliability)
+
+
+DEMO_STEPS = [(20, seed_cohorts)]

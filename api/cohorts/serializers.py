@@ -7,6 +7,8 @@ People appear in registers and summaries by name only: never tax code or contact
 trainer reads the register of the sessions they run and nothing else about the people)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cohorts.models import (
@@ -20,6 +22,7 @@ from incubator import access
 from incubator.models import Call, Enrolment, Programme, Role, User
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key in a request body, resolved among the records the user may see."""
 
@@ -27,6 +30,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return access.visible(self.context["request"].user, super().get_queryset())
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class TrainerField(serializers.PrimaryKeyRelatedField):
     """Users holding the trainer role in a programme the requester coordinates; the
     service checks the session's own programme."""

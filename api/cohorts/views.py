@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -65,8 +65,11 @@ class CohortViewSet(ScopedWriteViewSet):
     run, participants their own. Coordinators create and edit them (a new cohort starts
     with the seven INNESCO modules unless others are given)."""
 
-    queryset = Cohort.objects.annotate(enrolment_count=Count("memberships")).prefetch_related(
-        Prefetch("modules", queryset=CurriculumModule.objects.order_by("order", "pk"))
+    # GROUP BY drops Meta.ordering: the order is spelled out for stable pages.
+    queryset = (
+        Cohort.objects.annotate(enrolment_count=Count("memberships"))
+        .prefetch_related(Prefetch("modules", queryset=CurriculumModule.objects.order_by("order", "pk")))
+        .order_by("-starts_on", "name", "pk")
     )
     serializer_class = s.CohortSerializer
     filterset_class = filters.CohortFilter
@@ -105,7 +108,7 @@ class CohortViewSet(ScopedWriteViewSet):
         return self.answer(cohort)
 
     @extend_schema(responses=s.CohortAttendanceSerializer)
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None, queryset=Cohort.objects.all())
     def attendance(self, request, pk=None):
         """Every participant's completion figures. Coordinators see the whole cohort; a
         participant sees only their own line; anyone else gets 404."""
@@ -129,13 +132,20 @@ class CohortViewSet(ScopedWriteViewSet):
         }
         return Response(s.CohortAttendanceSerializer(data).data)
 
-    @extend_schema(responses=s.ParticipantAttendanceSerializer)
+    @extend_schema(
+        operation_id="cohorts_attendance_person_retrieve",
+        parameters=[
+            OpenApiParameter("person_pk", int, OpenApiParameter.PATH, description="The participant (person id).")
+        ],
+        responses=s.ParticipantAttendanceSerializer,
+    )
     @action(
         detail=True,
         methods=["get"],
         url_path=r"attendance/(?P<person_pk>\d+)",
         filter_backends=[],
         pagination_class=None,
+        queryset=Cohort.objects.all(),
     )
     def person_attendance(self, request, pk=None, person_pk=None):
         """One participant's figures and their mark on every session of the cohort: for
@@ -160,7 +170,7 @@ class CohortViewSet(ScopedWriteViewSet):
         return Response(s.CalendarLinkSerializer({"url": url, "created_at": feed.created_at}).data)
 
     @extend_schema(request=None, responses=s.CalendarLinkSerializer)
-    @action(detail=True, methods=["post"], url_path="calendar-feed")
+    @action(detail=True, methods=["post"], url_path="calendar-feed", queryset=Cohort.objects.all())
     def calendar_feed(self, request, pk=None):
         """The cohort's calendar subscription link (issued on first request): for its
         coordinators, trainers and participants."""
@@ -168,7 +178,7 @@ class CohortViewSet(ScopedWriteViewSet):
         return self._link(request, feed)
 
     @extend_schema(request=None, responses=s.CalendarLinkSerializer)
-    @action(detail=True, methods=["post"], url_path="calendar-feed/rotate")
+    @action(detail=True, methods=["post"], url_path="calendar-feed/rotate", queryset=Cohort.objects.all())
     def calendar_feed_rotate(self, request, pk=None):
         """Revokes the cohort's link (it answers 404 from now on) and issues a new one:
         coordinators and the cohort's trainers."""
