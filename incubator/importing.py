@@ -58,6 +58,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
+from import_export.tmp_storages import MediaStorage
 
 from incubator import access
 from incubator.exceptions import NotPermitted
@@ -671,6 +672,9 @@ class ServiceImportExportMixin(ImportExportMixin):
 
     import_template_name = "admin/incubator/import.html"
     import_error_display = ("message",)
+    # The upload waits for its confirmation in the default file storage (MEDIA_ROOT, shared
+    # by every web node and never served publicly), not in one node's /tmp.
+    tmp_storage_class = MediaStorage
 
     def get_import_formats(self):
         return IMPORT_FORMATS
@@ -694,6 +698,17 @@ class ServiceImportExportMixin(ImportExportMixin):
         kwargs.pop("encoding", None)
         data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
         return file_format.export_data(data)
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        stored = form.files.get("import_file") if form is not None and form.files else None
+        if stored is not None and hasattr(stored, "tmp_storage_name") and not context.get("confirm_form"):
+            # A preview that cannot be confirmed: do not keep the people's data it holds.
+            storage = self.get_tmp_storage_class()(name=stored.tmp_storage_name, **self.get_tmp_storage_class_kwargs())
+            storage.remove()
+        return response
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnreadableFile):

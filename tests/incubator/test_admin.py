@@ -198,6 +198,35 @@ def test_audit_event_change_page_is_read_only(client, world, records):
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
     assert "test.event" in response.text
+    assert f'href="{change("application", world.application)}"' in response.text
+
+
+@pytest.mark.parametrize("name", ["application", "call", "venture", "enrolment", "person"])
+def test_change_page_lists_the_record_history(client, world, records, other_records, name):
+    audit.record(
+        actor=world.coordinator,
+        verb="test.history",
+        target=records[name],
+        programme_id=world.programme.pk,
+        before={"state": "submitted"},
+        after={"state": "eligible"},
+        reason="Checked on paper",
+    )
+    audit.record(actor=world.coordinator, verb="test.here-not", target=other_records[name], programme_id=None)
+    client.force_login(world.coordinator)
+    response = client.get(change(name, records[name]))
+    history = response.context["audit_history"]
+    assert [(row["verb"], row["actor"], row["reason"]) for row in history if row["verb"] == "test.history"] == [
+        ("test.history", world.coordinator, "Checked on paper")
+    ]
+    assert not any(row["verb"] == "test.here-not" for row in history)
+    assert 'id="audit-history"' in response.text
+    assert "state: Submitted → Eligible" in response.text
+
+
+def test_read_only_pages_have_no_history_section(client, world, records):
+    client.force_login(world.coordinator)
+    assert "audit_history" not in client.get(change("milestone", records["milestone"])).context
 
 
 # --- query budgets: the same number of queries for 1 row and for 50 ------------------------------

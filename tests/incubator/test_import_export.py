@@ -4,8 +4,10 @@ people and applications in the back office."""
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -202,6 +204,32 @@ def test_missing_column_is_named(coordinator_client, world):
 def test_unreadable_file_is_a_form_error(coordinator_client):
     page = preview(coordinator_client, "person", "people.csv", b"\x81\x8d\x8f;\x81")
     assert "neither UTF-8 nor Windows-1252" in str(page.context["form"].errors["import_file"])
+
+
+def _waiting_uploads() -> set[str]:
+    folder = Path(settings.MEDIA_ROOT) / "django-import-export"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x81\x8d\x8f;\x81", b"programme,first_name\nX,Y\n"],
+    ids=["unreadable", "invalid"],
+)
+def test_a_preview_that_cannot_be_confirmed_keeps_no_copy(coordinator_client, content):
+    before = _waiting_uploads()
+    preview(coordinator_client, "person", "people.csv", content)
+    assert _waiting_uploads() == before
+
+
+def test_the_upload_waits_for_confirmation_then_goes(coordinator_client, world):
+    before = _waiting_uploads()
+    page = preview(
+        coordinator_client, "person", "people.csv", csv_bytes(people_rows(world, ["A", "B", f.tax_code(5012), "", ""]))
+    )
+    assert len(_waiting_uploads() - before) == 1
+    confirm(coordinator_client, "person", page)
+    assert _waiting_uploads() == before
 
 
 @pytest.mark.parametrize("role", ["evaluator", "tutor", "participant"])
