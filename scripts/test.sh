@@ -59,8 +59,8 @@ else
 fi
 
 # loadscope keeps a module (or a TestCase class and its setUpTestData) on one worker.
-pytest_args=(-n "${PYTEST_WORKERS:-auto}" --dist loadscope)
-[ "${PYTEST_WORKERS:-auto}" = "0" ] && pytest_args=(-p no:xdist)
+pytest_args=(-n "${PYTEST_WORKERS:-auto}" --dist loadscope --durations=10)
+[ "${PYTEST_WORKERS:-auto}" = "0" ] && pytest_args=(-p no:xdist --durations=10)
 
 declare -A totals=([passed]=0 [failed]=0 [skipped]=0)
 EXTRA_ARGS=("$@")

@@ -160,3 +160,49 @@ def test_the_test_script_runs_every_check():
         "ensure_system_tools",
     ):
         assert command in script, command
+
+
+def _system_deps(tmp_path: Path, *, uid: int) -> tuple[subprocess.CompletedProcess, Path]:
+    """``ensure_system_tools`` on a machine without chromium and msgfmt, with a fake
+    ``apt-get`` that records its calls and "installs" stand-ins, and a fake ``id``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "apt-calls"
+    (bin_dir / "id").write_text(f"#!{BASH}\necho {uid}\n")
+    (bin_dir / "apt-get").write_text(
+        f"#!{BASH}\n"
+        f'echo "$*" >> {calls}\n'
+        'if [[ " $* " == *" install "* ]]; then\n'
+        f"  for tool in chromium msgfmt; do printf '#!{BASH}\\n' > {bin_dir}/$tool; chmod +x {bin_dir}/$tool; done\n"
+        "fi\n"
+    )
+    for tool in ("id", "apt-get"):
+        (bin_dir / tool).chmod(0o755)
+    script = f'. {ROOT / "scripts" / "system-deps.sh"}; ensure_system_tools; echo "CHROMIUM_PATH=${{CHROMIUM_PATH:-}}"'
+    result = subprocess.run(
+        [BASH, "-c", script],
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result, calls
+
+
+def test_system_tools_are_installed_with_one_apt_update_as_root(tmp_path):
+    result, calls = _system_deps(tmp_path, uid=0)
+    assert result.returncode == 0, result.stderr
+    lines = calls.read_text().splitlines()
+    assert lines[0] == "update -qq"
+    assert len(lines) == 2 and "install" in lines[1] and "chromium" in lines[1] and "gettext" in lines[1]
+    assert f"CHROMIUM_PATH={tmp_path / 'bin' / 'chromium'}" in result.stdout
+
+
+def test_without_root_nothing_is_installed_and_browser_tests_are_skipped(tmp_path):
+    result, calls = _system_deps(tmp_path, uid=1000)
+    assert result.returncode == 0, result.stderr
+    assert not calls.exists()
+    assert "needs root" in result.stdout
+    assert "browser tests will be skipped" in result.stdout
+    assert "CHROMIUM_PATH=\n" in result.stdout
