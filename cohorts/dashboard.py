@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts import charts, services_reports
+from cohorts.access_reports import own_exports
 from cohorts.models import Cohort
 from cohorts.models_reports import ExportKind, ExportStatus, ReportExport
 from cohorts.reports import FUNNEL_LABELS, cohort_report, report_scope
@@ -92,7 +93,7 @@ def _require_reporter(request: HttpRequest):
 def _ready_exports(user):
     since = timezone.now() - dt.timedelta(days=READY_NOTICE_DAYS)
     return (
-        access.visible(user, ReportExport)
+        own_exports(user)
         .filter(status=ExportStatus.DONE, downloaded_at__isnull=True, background=True, finished_at__gte=since)
         .order_by("-finished_at")
     )
@@ -181,7 +182,7 @@ def report_exports(request: HttpRequest) -> HttpResponse:
                 % {"n": export.participants},
             )
         return redirect("cohorts:report-exports")
-    exports = access.visible(user, ReportExport).select_related("programme", "cohort")[:50]
+    exports = own_exports(user).select_related("programme", "cohort")[:50]
     return render(
         request,
         "cohorts/dashboard/exports.html",
@@ -193,7 +194,7 @@ def report_exports(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, pk: int) -> ReportExport:
-    export = access.get_visible(request.user, ReportExport.objects.select_related("programme"), pk=pk)
+    export = access.get_visible(request.user, own_exports(request.user).select_related("programme"), pk=pk)
     try:
         services_reports.require_report_access(
             request.user, export.programme_id, pseudonymised=export.export_kind.pseudonymised

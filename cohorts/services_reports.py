@@ -243,13 +243,17 @@ def _notify(export: ReportExport) -> None:
         return
     with translation.override(export.language):
         url = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("cohorts:report-exports")
-        send_mail(
-            subject=_("Your export is ready: %(name)s") % {"name": export.get_kind_display()},
-            message=_("The file you asked for is ready. Download it from: %(url)s") % {"url": url},
-            from_email=None,
-            recipient_list=[user.email],
-            fail_silently=True,
-        )
+        try:
+            send_mail(
+                subject=_("Your export is ready: %(name)s") % {"name": export.get_kind_display()},
+                message=_("The file you asked for is ready. Download it from: %(url)s") % {"url": url},
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        except OSError:
+            # The file is built and the exports page says so: a mail server that cannot
+            # be reached does not undo that.
+            log.warning("Could not send the export-ready email for export %s", export.pk, exc_info=True)
 
 
 @transaction.atomic

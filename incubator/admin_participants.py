@@ -1,20 +1,22 @@
-"""Admin of participants' ESF+ entry data and results, venture outcomes, training unit
-costs, pseudonyms and the read log. Imported at the end of ``incubator.admin``.
+"""Back office for participants' ESF+ data: entry data, results at exit and six months
+after, venture outcomes, the training unit costs, pseudonyms and the read log. Built on
+``incubator.admin.BackOfficeAdmin`` (reach within the programmes the user coordinates,
+writes through the services, a refusal shown on the form, 404 for what is out of reach).
+Imported at the end of ``incubator.admin``.
 
 Entry data, results and pseudonyms start from ``access_participants.visible_sensitive``:
-a coordinator sees their programmes' records, a superuser who is not a coordinator there
-sees none. Every list page and form that shows entry data logs the read. Saves call the
-services; the forms run the services' own checks first, so a refusal is a form error."""
+an administrator who does not coordinate the programme sees none of them. Every list
+page and change page that shows entry data logs the read (one row per person shown).
+Nothing here is exported or imported: entry data leaves the database only through the
+logged API and the pseudonymised export."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from incubator import access
 from incubator import services_participants as services
 from incubator.access_participants import visible_sensitive
-from incubator.models import Enrolment, Person, Programme
+from incubator.admin import BackOfficeAdmin
 from incubator.models_participants import (
     ParticipantEntryData,
     ParticipantResult,
@@ -26,97 +28,54 @@ from incubator.models_participants import (
     VentureOutcome,
 )
 
+_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
-class CoordinatorAdmin(admin.ModelAdmin):
-    """Open to the coordinators of some programme (and superusers); rows are then scoped
-    by the access rules, and nothing is deleted here (erasure is anonymisation)."""
 
-    def _coordinates(self, request) -> bool:
-        return bool(access.coordinated(request.user)) or access.is_admin(request.user)
-
-    def has_module_permission(self, request) -> bool:
-        return self._coordinates(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._coordinates(request)
-
-    def has_add_permission(self, request) -> bool:
-        return self._coordinates(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._coordinates(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    # Entry data, results and pseudonyms: the stricter rule (no superuser bypass).
-    sensitive = False
+class SensitiveAdmin(BackOfficeAdmin):
+    """The stricter reach of entry data, results and pseudonyms (no administrator bypass)."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.sensitive:
-            return visible_sensitive(request.user, queryset)
-        return access.visible(request.user, queryset)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model in (Person, Enrolment, Programme):
-            kwargs["queryset"] = access.visible(request.user, db_field.related_model)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyCoordinatorAdmin(CoordinatorAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+        return visible_sensitive(request.user, super(BackOfficeAdmin, self).get_queryset(request))
 
 
 # --- entry data ----------------------------------------------------------------------------
+
+ENTRY_FIELDS = (
+    "entered_on",
+    "gender",
+    "birth_date",
+    "labour_status",
+    "isced",
+    "third_country_national",
+    "foreign_background",
+    "homeless",
+    "rural",
+    "disability",
+    "minority",
+    "victim_of_violence",
+)
 
 
 class EntryDataForm(forms.ModelForm):
     class Meta:
         model = ParticipantEntryData
-        fields = [
-            "person",
-            "entered_on",
-            "gender",
-            "birth_date",
-            "labour_status",
-            "isced",
-            "third_country_national",
-            "foreign_background",
-            "homeless",
-            "rural",
-            "disability",
-            "minority",
-            "victim_of_violence",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors:
-            try:
-                services.entry_data_check(self.instance)
-            except ValidationError as exc:
-                self.add_error(None, exc)
-        return cleaned
+        fields = ("person", *ENTRY_FIELDS)
+        widgets = {"entered_on": _DATE, "birth_date": _DATE}
 
 
 @admin.register(ParticipantEntryData)
-class EntryDataAdmin(CoordinatorAdmin):
+class EntryDataAdmin(SensitiveAdmin):
     form = EntryDataForm
-    sensitive = True
+    programme_path = "person__programme"
+    addable = writable = True
     list_display = ["id", "person", "entered_on", "gender", "labour_status", "isced"]
     list_filter = ["gender", "labour_status", "isced"]
     search_fields = ["person__last_name", "person__first_name"]
     list_select_related = ["person"]
-    readonly_fields = ["recorded_by", "recorded_at", "updated_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        # The person of existing entry data does not change.
-        return [*self.readonly_fields, "person"] if obj else self.readonly_fields
+        # Whose data it is does not change; corrections change the answers.
+        return ("person", "recorded_at", "updated_at") if obj else ()
 
     def _log(self, request, entries) -> None:
         services.entry_data_log_reads(
@@ -128,50 +87,40 @@ class EntryDataAdmin(CoordinatorAdmin):
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None:
             self._log(request, changelist.result_list)
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        entry = self.get_object(request, object_id)
-        if entry is not None:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Logged when the page shows the data (a refused or redirected request does not).
+        entry = (getattr(response, "context_data", None) or {}).get("original")
+        if response.status_code == 200 and entry is not None:
             self._log(request, [entry])
-        return super().change_view(request, object_id, form_url, extra_context)
+        return response
 
-    def save_model(self, request, obj, form, change):
+    def save_with_services(self, request, obj, form, formsets, change):
+        data = form.cleaned_data
         if change:
-            fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "person"}
-            saved = services.entry_data_update(actor=request.user, entry=obj, **fields)
-        else:
-            fields = {name: value for name, value in form.cleaned_data.items() if name != "person"}
-            saved = services.entry_data_create(actor=request.user, person=form.cleaned_data["person"], **fields)
-        obj.pk = saved.pk
+            changed = {name: data[name] for name in form.changed_data if name in ENTRY_FIELDS}
+            return services.entry_data_update(actor=request.user, entry=obj, **changed)
+        return services.entry_data_create(
+            actor=request.user, person=data["person"], **{name: data[name] for name in ENTRY_FIELDS}
+        )
 
 
 # --- results and outcomes ----------------------------------------------------------------
 
-
 RESULT_KEY = ("person", "enrolment", "timing")
+INDICATORS = ("job_searching", "in_education", "qualification_gained", "employed", "better_situation")
 
 
 class ResultForm(forms.ModelForm):
     class Meta:
         model = ParticipantResult
-        fields = [
-            "person",
-            "enrolment",
-            "timing",
-            "left_on",
-            "observed_on",
-            "job_searching",
-            "in_education",
-            "qualification_gained",
-            "employed",
-            "better_situation",
-            "source",
-            "source_note",
-        ]
+        fields = (*RESULT_KEY, "left_on", "observed_on", *INDICATORS, "source", "source_note")
+        widgets = {"left_on": _DATE, "observed_on": _DATE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,115 +128,109 @@ class ResultForm(forms.ModelForm):
             self.fields["left_on"].required = False
             self.fields["left_on"].help_text = _("Empty: the day the enrolment ended or the person left the team.")
 
-    def clean(self):
-        # Runs before the model's own checks, so the date filled in here is validated too.
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        key = {name: cleaned.get(name, getattr(self.instance, name, None)) for name in RESULT_KEY}
-        try:
-            cleaned["left_on"] = services.result_check(
-                **key,
-                observed_on=cleaned["observed_on"],
-                left_on=cleaned.get("left_on"),
-                indicators={
-                    name: cleaned.get(name, False) for name in services.EXIT_FIELDS + services.SIX_MONTH_FIELDS
-                },
-            )
-        except ValidationError as exc:
-            self.add_error(None, exc)
-        return cleaned
+    def _post_clean(self):
+        # The date they left may be read from the enrolment by the service; the model's
+        # own checks then run there, on the complete record.
+        if self.cleaned_data.get("left_on"):
+            super()._post_clean()
+        else:
+            forms.models.construct_instance(self, self.instance, self._meta.fields)
 
 
 @admin.register(ParticipantResult)
-class ResultAdmin(CoordinatorAdmin):
+class ResultAdmin(SensitiveAdmin):
     form = ResultForm
-    sensitive = True
+    programme_path = "person__programme"
+    addable = writable = True
     list_display = ["id", "person", "enrolment", "timing", "observed_on", "employed", "source"]
     list_filter = ["timing", "source"]
     list_select_related = ["person", "enrolment__application__venture"]
 
     def get_readonly_fields(self, request, obj=None):
-        # A correction changes the answers, never whose result it is.
         return RESULT_KEY if obj else ()
 
-    def save_model(self, request, obj, form, change):
+    def save_with_services(self, request, obj, form, formsets, change):
         data = form.cleaned_data
-        asked = services.EXIT_FIELDS if obj.timing == ResultTiming.AT_EXIT else services.SIX_MONTH_FIELDS
-        saved = services.result_record(
+        key = {name: getattr(obj, name) if change else data[name] for name in RESULT_KEY}
+        asked = services.EXIT_FIELDS if key["timing"] == ResultTiming.AT_EXIT else services.SIX_MONTH_FIELDS
+        return services.result_record(
             actor=request.user,
-            person=obj.person,
-            enrolment=obj.enrolment,
-            timing=obj.timing,
+            **key,
             observed_on=data["observed_on"],
-            left_on=data["left_on"],
+            left_on=data.get("left_on"),
             source=data["source"],
             source_note=data.get("source_note", ""),
             **{name: data.get(name, False) for name in asked},
         )
-        obj.pk = saved.pk
+
+
+OUTCOME_FIELDS = (
+    "observed_on",
+    "jobs_women",
+    "jobs_men",
+    "jobs_non_binary",
+    "revenue",
+    "funds_raised",
+    "source",
+    "source_note",
+)
 
 
 @admin.register(VentureOutcome)
-class VentureOutcomeAdmin(CoordinatorAdmin):
+class VentureOutcomeAdmin(BackOfficeAdmin):
+    programme_path = "enrolment__application__call__programme"
+    addable = writable = True
+    fields = ("enrolment", *OUTCOME_FIELDS)
     list_display = ["enrolment", "observed_on", "jobs_women", "jobs_men", "jobs_non_binary", "revenue", "funds_raised"]
     list_select_related = ["enrolment__application__venture"]
-    fields = [
-        "enrolment",
-        "observed_on",
-        "jobs_women",
-        "jobs_men",
-        "jobs_non_binary",
-        "revenue",
-        "funds_raised",
-        "source",
-        "source_note",
-    ]
 
     def get_readonly_fields(self, request, obj=None):
         return ("enrolment",) if obj else ()
 
-    def save_model(self, request, obj, form, change):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "enrolment"}
-        saved = services.venture_outcome_record(actor=request.user, enrolment=obj.enrolment, **data)
-        obj.pk = saved.pk
+    def save_with_services(self, request, obj, form, formsets, change):
+        enrolment = obj.enrolment if change else form.cleaned_data["enrolment"]
+        return services.venture_outcome_record(
+            actor=request.user, enrolment=enrolment, **{name: form.cleaned_data[name] for name in OUTCOME_FIELDS}
+        )
 
 
 @admin.register(TrainingUnitCost)
-class TrainingUnitCostAdmin(CoordinatorAdmin):
+class TrainingUnitCostAdmin(BackOfficeAdmin):
+    programme_path = "programme"
+    addable = writable = True
+    fields = ("programme", "course_hour_rate", "participant_hour_rate", "reference")
     list_display = ["programme", "course_hour_rate", "participant_hour_rate", "reference", "updated_at"]
-    fields = ["programme", "course_hour_rate", "participant_hour_rate", "reference"]
 
     def get_readonly_fields(self, request, obj=None):
         return ("programme",) if obj else ()
 
-    def save_model(self, request, obj, form, change):
+    def save_with_services(self, request, obj, form, formsets, change):
         data = form.cleaned_data
-        saved = services.training_unit_cost_set(
+        return services.training_unit_cost_set(
             actor=request.user,
-            programme=obj.programme,
+            programme=obj.programme if change else data["programme"],
             course_hour_rate=data["course_hour_rate"],
             participant_hour_rate=data["participant_hour_rate"],
             reference=data.get("reference", ""),
         )
-        obj.pk = saved.pk
 
 
 # --- pseudonyms and the read log ---------------------------------------------------------
 
 
 @admin.register(Pseudonym)
-class PseudonymAdmin(ReadOnlyCoordinatorAdmin):
-    """The link from a pseudonymised export back to people: coordinators only."""
+class PseudonymAdmin(SensitiveAdmin):
+    """The only link from a pseudonymised export back to people: coordinators only."""
 
-    sensitive = True
+    programme_path = "person__programme"
     list_display = ["code", "person", "created_at"]
     search_fields = ["code"]
     list_select_related = ["person"]
 
 
 @admin.register(SensitiveDataRead)
-class SensitiveDataReadAdmin(ReadOnlyCoordinatorAdmin):
+class SensitiveDataReadAdmin(BackOfficeAdmin):
+    programme_path = "programme"
     list_display = ["at", "reader_username", "person", "channel", "detail"]
     list_filter = ["channel"]
     search_fields = ["reader_username"]

@@ -135,9 +135,17 @@ class ParticipantEntryData(models.Model):
         verbose_name = _("participant entry data (ESF+)")
         verbose_name_plural = _("participant entry data (ESF+)")
         constraints = [
-            models.CheckConstraint(condition=Q(entered_on__gt=F("birth_date")), name="entry_data_born_before_entry"),
             models.CheckConstraint(
-                condition=Q(victim_of_violence=False) | Q(gender="female"), name="entry_data_violence_flag_women"
+                condition=Q(entered_on__gt=F("birth_date")),
+                name="entry_data_born_before_entry",
+                violation_error_message=_("The date of birth must come before the date of entry."),
+            ),
+            models.CheckConstraint(
+                condition=Q(victim_of_violence=False) | Q(gender="female"),
+                name="entry_data_violence_flag_women",
+                violation_error_message=_(
+                    "This flag records women victims of violence: set the gender to female or clear it."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(gender__in=Gender.values)

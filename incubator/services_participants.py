@@ -205,6 +205,13 @@ def result_check(
             code="not_left",
             field="left_on",
         )
+    if left_on < enrolment.starts_on:
+        raise DomainError(
+            _("The participant cannot leave before the enrolment starts (%(date)s).")
+            % {"date": enrolment.starts_on.strftime("%d/%m/%Y")},
+            code="before_start",
+            field="left_on",
+        )
     _not_future(observed_on, "observed_on")
     if observed_on < left_on:
         raise DomainError(_("The result is observed after leaving."), code="before_leaving", field="observed_on")

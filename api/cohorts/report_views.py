@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet
 from cohorts import services_reports
+from cohorts.access_reports import own_exports
 from cohorts.models import Cohort
 from cohorts.models_reports import ExportKind, ReportExport
 from cohorts.reports import cohort_report, report_scope
@@ -130,6 +131,10 @@ class ReportExportViewSet(ScopedReadOnlyViewSet):
 
     queryset = ReportExport.objects.all()
     serializer_class = ReportExportSerializer
+
+    def get_queryset(self):
+        return own_exports(self.request.user)
+
     ordering = ["-created_at", "-id"]
     filterset_fields = ["status", "kind", "programme", "cohort"]
 
