@@ -173,8 +173,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for a choice set used by several fields (a venture's kind, a call's eligible kinds).
-    "ENUM_NAME_OVERRIDES": {"ApplicantKindEnum": "incubator.models.ApplicantKind"},
+    # Stable component names for choice sets used by several fields or sharing a field
+    # name ("state", "role", "kind", "status") with other apps' choices.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicantKindEnum": "incubator.models.ApplicantKind",
+        "ApplicationStateEnum": "incubator.models.ApplicationState",
+        "EnrolmentStatusEnum": "incubator.models.EnrolmentStatus",
+        "TeamRoleEnum": "incubator.models.TeamMember.TeamRole",
+        "ChecklistItemKindEnum": "incubator.models.ChecklistItem.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
