@@ -1,0 +1,1 @@
+"""The funding services, by subject; ``incubator.services_funding`` gathers them."""
