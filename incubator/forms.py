@@ -61,7 +61,7 @@ def _choices_field(choices, label, required=False) -> forms.MultipleChoiceField:
 
 
 class ProgrammeForm(forms.ModelForm):
-    target_areas = LinesField(label=_("target areas"), required=False, help_text=_("One per line."))
+    target_areas = LinesField(label=_("Target areas"), required=False, help_text=_("One per line."))
 
     class Meta:
         model = Programme
@@ -81,8 +81,8 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class CallForm(forms.ModelForm):
-    themes = _choices_field(Theme.choices, _("themes"))
-    eligible_applicant_kinds = _choices_field(ApplicantKind.choices, _("eligible applicant kinds"), required=False)
+    themes = _choices_field(Theme.choices, _("Themes"))
+    eligible_applicant_kinds = _choices_field(ApplicantKind.choices, _("Eligible applicant kinds"), required=False)
 
     class Meta:
         model = Call
@@ -104,10 +104,10 @@ class CallForm(forms.ModelForm):
 
 
 class VentureForm(forms.ModelForm):
-    themes = _choices_field(Theme.choices, _("themes"))
-    legal_form = forms.ChoiceField(label=_("legal form"), choices=LegalForm.choices, initial=LegalForm.INFORMAL_GROUP)
+    themes = _choices_field(Theme.choices, _("Themes"))
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices, initial=LegalForm.INFORMAL_GROUP)
     legal_form_since = forms.DateField(
-        label=_("legal form since"), required=False, widget=_DATE, help_text=_("Today when empty.")
+        label=_("Legal form since"), required=False, widget=_DATE, help_text=_("Today when empty.")
     )
 
     class Meta:
@@ -117,7 +117,7 @@ class VentureForm(forms.ModelForm):
 
 class EnrolmentForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label=_("reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     class Meta:
@@ -147,12 +147,12 @@ class ActionForm(forms.Form):
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonDateForm(ActionForm):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("on"), required=False, widget=_DATE, help_text=_("Today when empty."))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("With effect from"), required=False, widget=_DATE, help_text=_("Today when empty."))
 
     def __init__(self, *args, reason_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,12 +160,12 @@ class ReasonDateForm(ActionForm):
 
 
 class DateForm(ActionForm):
-    on = forms.DateField(label=_("on"), required=False, widget=_DATE, help_text=_("Today when empty."))
+    on = forms.DateField(label=_("With effect from"), required=False, widget=_DATE, help_text=_("Today when empty."))
 
 
 class StartDateForm(ActionForm):
     starts_on = forms.DateField(
-        label=_("accompaniment starts on"), required=False, widget=_DATE, help_text=_("Today when empty.")
+        label=_("Accompaniment starts on"), required=False, widget=_DATE, help_text=_("Today when empty.")
     )
 
 
@@ -185,10 +185,10 @@ class EligibilityForm(ActionForm):
                     widget=forms.RadioSelect,
                 )
                 self.fields[self._note(application, item)] = forms.CharField(
-                    label=_("note"), required=False, max_length=500
+                    label=_("Note"), required=False, max_length=500
                 )
         self.fields["reason"] = forms.CharField(
-            label=_("reason for ineligibility") if not eligible else _("note"),
+            label=_("Reason for ineligibility") if not eligible else _("Note"),
             required=not eligible,
             widget=forms.Textarea(attrs={"rows": 3}),
         )
@@ -223,7 +223,7 @@ class EligibilityForm(ActionForm):
 
 class EvaluatorsForm(ActionForm):
     evaluators = forms.ModelMultipleChoiceField(
-        label=_("evaluators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Evaluators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, evaluators, **kwargs):
@@ -233,21 +233,21 @@ class EvaluatorsForm(ActionForm):
 
 class DecisionForm(ActionForm):
     decision = forms.ChoiceField(
-        label=_("decision"),
+        label=_("Decision"),
         choices=((Decision.ADMIT, _("Admit")), (Decision.WAITLIST, _("Waitlist")), (Decision.REJECT, _("Reject"))),
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("reason"),
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to reject."),
     )
     crowdfunding_referral = forms.BooleanField(
-        label=_("refer to crowdfunding tutoring"), required=False, help_text=_("Not for admitted ventures.")
+        label=_("Refer to crowdfunding tutoring"), required=False, help_text=_("Not for admitted ventures.")
     )
     starts_on = forms.DateField(
-        label=_("accompaniment starts on"),
+        label=_("Accompaniment starts on"),
         required=False,
         widget=_DATE,
         help_text=_("When admitting; today when empty."),

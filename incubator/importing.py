@@ -648,7 +648,7 @@ class ServiceResource(ModelResource):
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = ValidationError({NON_FIELD_ERRORS: [exc.message]})
             return row_result
-        except Exception as exc:  # noqa: BLE001 - reported on the row, and the file rolled back
+        except Exception as exc:  # reported on the row; the whole file is rolled back
             logger.exception("Import row %s failed", kwargs.get("row_number"))
             row_result.import_type = RowResult.IMPORT_TYPE_ERROR
             row_result.errors.append(Error(exc, row=row, number=kwargs.get("row_number")))
