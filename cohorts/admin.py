@@ -39,7 +39,7 @@ from incubator import access
 from incubator.admin import BOTH, BackOfficeAdmin, BackOfficeInline, RelatedOnly, new_rows
 from incubator.forms import ActionForm, ReasonForm
 from incubator.importing import CSV, XLSX, ItalianCSV, ServiceImportExportMixin
-from incubator.models import Person, Role, User
+from incubator.models import Enrolment, EnrolmentStatus, Person, Role, User
 
 # --- cohorts -------------------------------------------------------------------------------
 
@@ -76,7 +76,18 @@ class CohortEnrolmentInline(BackOfficeInline):
     add_on_change = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("enrolment__application__venture")
+        return super().get_queryset(request).select_related("cohort", "enrolment__application__venture")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enrolment":
+            # The running enrolments not yet in a cohort, with what their names need.
+            enrolments = access.visible(request.user, Enrolment).filter(
+                cohort_membership__isnull=True, status__in=(EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
+            )
+            if not access.is_admin(request.user):
+                enrolments = enrolments.filter(application__call__programme__in=access.coordinated(request.user))
+            kwargs["queryset"] = enrolments.select_related("application__venture")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SessionInline(BackOfficeInline):
@@ -218,9 +229,11 @@ class AttendanceInline(BackOfficeInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "person":
             session = getattr(self, "_session", None)
-            kwargs["queryset"] = (
-                selectors.session_register(session).select_related(None) if session else Person.objects.none()
-            )
+            kwargs["queryset"] = selectors.session_register(session) if session else Person.objects.none()
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Read once for the whole register, not once per row.
+            field.choices = list(field.choices)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

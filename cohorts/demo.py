@@ -170,7 +170,12 @@ def seed_cohorts(ctx: DemoContext) -> None:
         trainers=[trainer],
     )
 
+    # The personas tell both stories: "participant" completes the path, "participant2" falls short.
     reliability: dict[int, float] = {}
+    for username, rate in (("participant", 0.97), ("participant2", 0.55)):
+        person = getattr(ctx.users.get(username), "person", None)  # no person: not a participant
+        if person is not None:
+            reliability[person.pk] = rate
     for session in [*held, event]:
         if session.pk != cancelled.pk and session.ends_at <= timezone.now():
             _mark_register(ctx, session, reliability)

@@ -7,13 +7,16 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cohorts import services
 from cohorts.models import Attendance, Cohort, TrainingSession
 from cohorts.resources import AttendanceResource
 from incubator.importing import XLSX, ItalianCSV
 from incubator.models import AuditEvent
-from tests.cohorts.helpers import build_cohort, days_ago, local
+from tests.cohorts.helpers import build_cohort, days_ago, local, new_enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -239,8 +242,6 @@ def test_export_in_italian_csv_and_xlsx(cw, world):
 
 
 def test_export_from_the_admin_escapes_formulas(client, cw, world):
-    from cohorts import services
-
     services.attendance_mark_bulk(
         actor=world.coordinator,
         session=cw.held,
@@ -307,3 +308,18 @@ def test_a_trainer_without_back_office_cannot_import(client, cw, world):
     client.force_login(world.tutor)
     response = client.get(url("attendance_import"))
     assert response.status_code in (302, 403)
+
+
+def test_register_inline_cost_does_not_grow_with_the_roster(client, cw, world):
+    client.force_login(world.coordinator)
+    page = url("trainingsession_change", cw.held.pk)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        return len(queries)
+
+    small = cost()
+    enrolment, _people = new_enrolment(world, people=30)
+    services.cohort_add_enrolment(actor=world.coordinator, cohort=cw.cohort, enrolment=enrolment)
+    assert cost() == small
