@@ -56,7 +56,11 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     feed = _active_feed(cohort) if may_get_feed else None
     own = Person.objects.filter(user=user, anonymised_at__isnull=True).first()
     own_summary = selectors.person_attendance(own, cohort) if own and not coordinator else None
-    registers = {s.pk for s in sessions if coordinator or cohort_access.runs_session(user, s)} if sessions else set()
+    # From the prefetched trainers: one role check for the page, not a query per session.
+    trains_here = cohort.programme_id in access.programmes(user, Role.TUTOR)
+    registers = {
+        s.pk for s in sessions if coordinator or (trains_here and any(t.pk == user.pk for t in s.trainers.all()))
+    }
     context = {
         "cohort": cohort,
         "modules": cohort.modules.order_by("order", "pk"),

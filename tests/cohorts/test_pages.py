@@ -3,9 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts import services
+from incubator import access
 from incubator.models import CalendarFeed
 from tests.cohorts.helpers import build_cohort, days_ago, make_trainer, today
 
@@ -178,3 +181,21 @@ def test_cancelled_session_register_says_so(client, cw, world):
     services.session_cancel(actor=cw.coordinator, session=upcoming, reason="Allerta meteo")
     html = _get(client, world.coordinator, reverse("cohorts:register", kwargs={"pk": upcoming.pk})).content.decode()
     assert "Cancelled: Allerta meteo" in html
+
+
+@pytest.mark.parametrize("role", ["coordinator", "tutor", "participant"])
+def test_cohort_page_cost_does_not_grow_with_sessions(client, cw, world, role):
+    user = getattr(world, role)
+    client.force_login(user)
+    page = reverse("cohorts:cohort", kwargs={"pk": cw.cohort.pk})
+
+    def cost() -> int:
+        access.forget(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        return len(queries)
+
+    few = cost()
+    for day in range(20, 40):
+        cw.session(day=days_ago(day))
+    assert cost() == few
