@@ -157,6 +157,7 @@ def _attendance(cohort, team: set[int], viewer_people: set[int], coordinator: bo
     mine = team & viewer_people
     if not mine:
         return []
+    # The selector filters by the person's key: no need to load the row.
     figures = person_attendance(Person(pk=next(iter(mine))), cohort)
     return [figures] if figures else []
 
@@ -213,6 +214,14 @@ def venture_picture(viewer, path: EnrolmentPath, now: dt.datetime | None = None)
         is_coordinator=is_coordinator,
         is_tutor=is_tutor,
     )
+
+
+def enrolment_progress(viewer, enrolment: Enrolment, today: dt.date | None = None) -> Progress | None:
+    """The progress of one enrolment as ``viewer`` may see it (``None`` out of reach):
+    milestones achieved of those due, time elapsed, attendance %, tutoring hours and the
+    next three events."""
+    paths = enrolment_paths(viewer, Enrolment.objects.filter(pk=enrolment.pk), today)
+    return venture_picture(viewer, paths[0]).progress if paths else None
 
 
 def own_enrolments(user) -> QuerySet:

@@ -34,7 +34,9 @@ def rows(response) -> list[dict]:
 # --- milestones: who sees what ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "sees"), [("coordinator", True), ("participant", True), ("tutor", False)])
+@pytest.mark.parametrize(
+    ("who", "sees"), [("coordinator", True), ("participant", True), ("tutor", False), ("evaluator", False)]
+)
 def test_milestone_list_by_role(world, other, path, who, sees):
     other_path_enrolment = make_enrolment(other, dt.date(2026, 1, 1))
     make_templates(other)

@@ -273,3 +273,19 @@ def test_portal_query_count_does_not_grow_with_rows(world, django_assert_num_que
         response = c.get("/my-path/")
     assert response.status_code == 200
     assert response.content.decode().count('<li class="milestone') == 8 + n
+
+
+def test_enrolment_progress_in_one_selector(world, other, picture):
+    from cohorts.path import enrolment_progress
+
+    progress = enrolment_progress(world.coordinator, picture.path.enrolment)
+    enrolment = picture.path.enrolment
+    today = timezone.localdate()
+    assert progress.milestones_planned == enrolment.milestones.count()
+    assert progress.milestones_due == enrolment.milestones.filter(due_on__lte=today).count()
+    assert progress.milestones_achieved == 0
+    assert progress.attendance_pct == 0  # the one held session was an absence
+    assert progress.tutoring_hours == 1
+    assert [e.kind for e in progress.next_events] == ["training", "tutoring", "training"]
+    assert 0 < progress.elapsed_pct < 100
+    assert enrolment_progress(other.coordinator, enrolment) is None

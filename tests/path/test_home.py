@@ -1,0 +1,36 @@
+"""The landing page sends each role to its pages."""
+
+import pytest
+from django.test import Client
+
+from incubator import access
+from incubator.models import RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def browser(user=None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def test_home_sends_each_role_to_its_pages(world, picture, admin_user):
+    assert browser(world.participant).get("/")["Location"] == "/my-path/"
+    tutor_target = browser(world.tutor).get("/")["Location"]
+    assert tutor_target not in ("/", "/my-path/")
+    assert browser(world.tutor).get(tutor_target).status_code == 200
+    coordinator_target = browser(world.coordinator).get("/")["Location"]
+    assert coordinator_target not in ("/", "/my-path/")
+    assert browser(world.coordinator).get(coordinator_target).status_code == 200
+    assert browser(admin_user).get("/")["Location"] == "/admin/"
+    assert browser().get("/")["Location"].startswith("/login/")
+
+
+def test_home_with_several_roles_offers_a_choice(world, picture):
+    RoleAssignment.objects.create(user=world.participant, programme=world.programme, role="tutor")
+    access.forget(world.participant)
+    response = browser(world.participant).get("/")
+    assert response.status_code == 200
+    assert 'href="/my-path/"' in response.content.decode()
