@@ -481,9 +481,8 @@ def session_update(*, actor, session: TrainingSession, **fields) -> TrainingSess
     _save(session)
     if trainers is not None:
         before["trainers"] = sorted(session.trainers.values_list("pk", flat=True))
+        # The save above already moved updated_at: the feed's Last-Modified follows.
         session.trainers.set(trainers)
-        # The trainers are part of the calendar event: a change must change the feed.
-        session.save(update_fields=["updated_at"])
     after = {name: getattr(session, name) for name in fields if name != "module"}
     if "module" in fields:
         after["module"] = session.module_id
