@@ -201,3 +201,13 @@ def test_modules_by_role_and_writes(world, cw, ocw):
     assert client_as(world.coordinator).delete(f"/api/v1/cohort-modules/{cw.module.pk}/").status_code == 400
     assert client_as(world.coordinator).delete(module_url).status_code == 204
     assert not CurriculumModule.objects.filter(title="Laboratorio").exists()
+
+
+def test_administrator_sees_and_acts_everywhere(admin_user, cw, ocw):
+    client = client_as(admin_user)
+    assert ids(client.get("/api/v1/cohorts/")) == {cw.cohort.pk, ocw.cohort.pk}
+    session = ocw.session(day=days_ago(2))
+    body = {"marks": [{"person": ocw.people[0].pk, "status": "present"}]}
+    response = client.post(f"/api/v1/training-sessions/{session.pk}/attendance/", body, format="json")
+    assert response.status_code == 200 and response.json()["created"] == [ocw.people[0].pk]
+    assert client.get(f"/api/v1/cohorts/{ocw.cohort.pk}/attendance/").status_code == 200
