@@ -8,6 +8,5 @@ class CohortsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the access rules and the calendar sources of training sessions.
-        from cohorts import access, ical  # noqa: F401
-        from cohorts import access_reports  # noqa: F401
-        from cohorts import grant_checks  # noqa: F401
+        # ... and the attendance section of the data-subject export (incubator.gdpr).
+        from cohorts import access, access_reports, gdpr, grant_checks, ical  # noqa: F401

@@ -14,7 +14,7 @@ The number of queries is fixed per enrolment, whatever the number of milestones,
 sessions, notes or action items (asserted by the tests at 1 and 50 rows)."""
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +22,10 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Attendance, CohortEnrolment, TrainingSession
+from cohorts.models import CohortEnrolment, TrainingSession
 from cohorts.selectors import PersonAttendance, attendance_by_person, person_attendance
 from incubator import access
-from incubator.models import CalendarFeed, Enrolment, Milestone, Person, Role, TeamMember
+from incubator.models import CalendarFeed, Enrolment, Person, Role, TeamMember
 from incubator.selectors import EnrolmentPath, enrolment_paths
 from incubator.selectors_funding import FundingStatus, venture_funding_status
 from mentoring.models import ActionItem, TutoringSession
@@ -258,183 +258,3 @@ def feed_url(request, feed: CalendarFeed | None) -> str:
 
 
 # --- "download my data" (GDPR art. 15) --------------------------------------------------------
-
-
-def _rows(queryset: QuerySet, *fields: str) -> list[dict[str, Any]]:
-    return list(queryset.values(*fields))
-
-
-def participant_data(user) -> dict[str, Any]:
-    """All the records about ``user`` that are theirs to see, as plain data: account,
-    person and ESF+ entry data, ventures they belong to (their own membership only, no
-    other member's personal data), applications without evaluators' scores, enrolments
-    with suspensions and milestones, attendance marks, tutoring sessions with the shared
-    notes (never the private ones), action items, grants and campaigns, calendar
-    subscriptions (without their secret tokens) and their own actions in the audit trail.
-    Reading the entry data is logged like every other read of it."""
-    from incubator.access_participants import visible_sensitive
-    from incubator.models import (
-        Application,
-        AuditEvent,
-        LegalFormChange,
-        ParticipantEntryData,
-        ParticipantResult,
-        ReadChannel,
-        RoleAssignment,
-        Venture,
-    )
-    from incubator.models_path import EnrolmentSuspension
-    from incubator.services_participants import entry_data_log_reads
-
-    person = Person.objects.filter(user=user).select_related("programme").first()
-    own_ventures = access.own_venture_ids(user)
-    enrolments = own_enrolments(user)
-    entry = list(
-        visible_sensitive(user, ParticipantEntryData)
-        .filter(person__user=user)
-        .values(
-            "entered_on",
-            "gender",
-            "birth_date",
-            "labour_status",
-            "isced",
-            "third_country_national",
-            "foreign_background",
-            "homeless",
-            "rural",
-            "disability",
-            "minority",
-            "victim_of_violence",
-        )
-    )
-    if entry and person is not None:
-        entry_data_log_reads(
-            reader=user, people=[(person.pk, person.programme_id)], channel=ReadChannel.EXPORT, detail="my data"
-        )
-    sessions = access.visible(user, TutoringSession).filter(assignment__enrolment__in=enrolments.values("pk"))
-    present = set(sessions.filter(participants_present__user=user).values_list("pk", flat=True))
-    data: dict[str, Any] = {
-        "generated_at": timezone.now(),
-        "account": {
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-            "roles": _rows(RoleAssignment.objects.filter(user=user), "programme__code", "role"),
-        },
-        "person": (
-            {
-                "programme": person.programme.code,
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "tax_code": person.tax_code,
-                "email": person.email,
-                "phone": person.phone,
-                "created_at": person.created_at,
-            }
-            if person
-            else None
-        ),
-        "entry_data": entry[0] if entry else None,
-        "results": _rows(
-            visible_sensitive(user, ParticipantResult).filter(person__user=user),
-            "timing",
-            "left_on",
-            "observed_on",
-            "job_searching",
-            "in_education",
-            "qualification_gained",
-            "employed",
-            "better_situation",
-            "source",
-        ),
-        "team_memberships": _rows(
-            TeamMember.objects.filter(person__user=user), "venture_id", "venture__title", "role", "joined_on", "left_on"
-        ),
-        "ventures": _rows(
-            access.visible(user, Venture).filter(pk__in=own_ventures),
-            "id",
-            "title",
-            "summary",
-            "social_need",
-            "themes",
-            "target_area",
-            "applicant_kind",
-            "created_at",
-        ),
-        "legal_forms": _rows(
-            LegalFormChange.objects.filter(venture__in=own_ventures),
-            "venture_id",
-            "legal_form",
-            "effective_on",
-            "registration_number",
-        ),
-        "applications": _rows(
-            access.visible(user, Application).filter(venture__in=own_ventures),
-            "id",
-            "venture_id",
-            "call__title",
-            "state",
-            "submitted_at",
-            "decision_reason",
-            "crowdfunding_referral",
-            "created_at",
-        ),
-        "enrolments": _rows(
-            enrolments, "id", "application__venture_id", "starts_on", "ends_on", "status", "exited_on", "exit_reason"
-        ),
-        "suspensions": _rows(
-            EnrolmentSuspension.objects.filter(enrolment__in=enrolments.values("pk")),
-            "enrolment_id",
-            "starts_on",
-            "ends_on",
-            "reason",
-        ),
-        "milestones": _rows(
-            access.visible(user, Milestone).filter(enrolment__in=enrolments.values("pk")).order_by("due_on", "pk"),
-            "id",
-            "enrolment_id",
-            "title",
-            "due_on",
-            "state",
-            "achieved_on",
-            "waiver_reason",
-            "evidence_url",
-            "evidence_file",
-            "verified_at",
-        ),
-        "attendance": _rows(
-            access.visible(user, Attendance).filter(person__user=user).order_by("session__starts_at"),
-            "session__topic",
-            "session__starts_at",
-            "status",
-            "minutes_attended",
-            "note",
-        ),
-        "tutoring_sessions": [
-            {**row, "present": row["id"] in present}
-            for row in sessions.order_by("starts_at", "pk").values(
-                "id", "starts_at", "minutes", "mode", "topics", "shared_notes"
-            )
-        ],
-        "action_items": _rows(
-            access.visible(user, ActionItem).filter(session__in=sessions.values("pk")).order_by("pk"),
-            "text",
-            "due_on",
-            "done_at",
-            "owner__user_id",
-        ),
-        "calendar_feeds": _rows(
-            CalendarFeed.objects.filter(user=user), "kind", "programme__code", "created_at", "revoked_at"
-        ),
-        "funding": [
-            {"venture_id": venture.pk, **asdict(venture_funding_status(venture))}
-            for venture in access.visible(user, Venture).filter(pk__in=own_ventures)
-        ],
-        "my_actions": _rows(AuditEvent.objects.filter(actor=user).order_by("at"), "at", "verb", "target_repr"),
-    }
-    for item in data["action_items"]:
-        item["mine"] = item.pop("owner__user_id") == user.pk
-    return data

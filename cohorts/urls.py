@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += [
     path("my-path/", views_portal.my_path, name="my-path"),
     path("my-path/data.json", views_portal.my_data, name="my-data"),
+    path("my-path/data.csv", views_portal.my_data, {"fmt": "csv"}, name="my-data-csv"),
     path("path/", views_portal.path_overview, name="path-overview"),
     path("path/enrolments/<int:pk>/", views_portal.venture_path, name="venture-path"),
 ]

@@ -5,19 +5,18 @@ tutors and coordinators. They compose milestones (incubator), training and atten
 
 Every record is read through ``incubator.access``: another venture's path answers 404."""
 
-import json
-
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cohorts.path import VenturePicture, feed_url, participant_data, participant_path, venture_picture
+from cohorts.path import VenturePicture, feed_url, participant_path, venture_picture
 from incubator import access
 from incubator.models import Enrolment, EnrolmentStatus, MilestoneState, Role
 from incubator.selectors import MilestoneCounts, enrolment_paths, milestone_counts, overdue_milestones, path_window
+from incubator.selectors_gdpr import own_personal_data
+from incubator.views_gdpr import personal_data_response
 
 
 def _milestone_forms(picture: VenturePicture) -> None:
@@ -56,15 +55,11 @@ def my_path(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
-    """ "Download my data" (GDPR art. 15): every record about the user that is theirs to
-    see, as one JSON file."""
-    body = json.dumps(participant_data(request.user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def my_data(request: HttpRequest, fmt: str = "json") -> HttpResponse:
+    """ "Download my data" (GDPR art. 15 and 20): every record about the user, as one
+    JSON or CSV file (``incubator.selectors_gdpr``, the same export coordinators make on
+    a person's behalf)."""
+    return personal_data_response(own_personal_data(request.user), fmt, "my-data")
 
 
 @login_required

@@ -7,6 +7,13 @@ class IncubatorConfig(AppConfig):
     verbose_name = _("Incubator")
 
     def ready(self) -> None:
-        from incubator import access_participants  # noqa: F401
-        from incubator import access_path, path_calendar  # noqa: F401
-        from incubator import access_funding, services_funding  # noqa: F401
+        # Access rules, calendar sources and the data-subject export's sections.
+        from incubator import (  # noqa: F401
+            access_funding,
+            access_gdpr,
+            access_participants,
+            access_path,
+            path_calendar,
+            selectors_gdpr,
+            services_funding,
+        )

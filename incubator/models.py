@@ -592,5 +592,6 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} feed ({self.programme.code})"
 from incubator.models_funding import *  # noqa: E402, F403
-from incubator.models_path import *  # noqa: E402, F403
+from incubator.models_gdpr import *  # noqa: E402, F403
 from incubator.models_participants import *  # noqa: E402, F403
+from incubator.models_path import *  # noqa: E402, F403

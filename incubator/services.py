@@ -156,6 +156,8 @@ def person_create(*, actor, programme: Programme, **fields) -> Person:
 def person_update(*, actor, person: Person, **fields) -> Person:
     access.require_role(actor, person.programme_id, Role.COORDINATOR)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.anonymised_at:
+        raise DomainError(_("This person was anonymised."), code="anonymised", field="person")
     if fields.get("tax_code"):
         fields["tax_code"] = fields["tax_code"].strip().upper()
     before = _snapshot(person, fields)

@@ -21,3 +21,10 @@ urlpatterns += [
     path("path/calendar/<int:programme_pk>/", views_portal.calendar_link, name="path-calendar"),
     path("path/enrolments/<int:pk>/suspension/", views_portal.enrolment_suspension, name="path-suspension"),
 ]
+
+# Data-subject rights: a person's access export (incubator.views_gdpr).
+from incubator import views_gdpr  # noqa: E402
+
+urlpatterns += [
+    path("people/<int:pk>/data.<str:fmt>", views_gdpr.person_data, name="person-data"),
+]

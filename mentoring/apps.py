@@ -8,4 +8,5 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the access rules and the calendar sources.
-        from mentoring import access, ical  # noqa: F401
+        # ... and the tutoring sections of the data-subject export (incubator.gdpr).
+        from mentoring import access, gdpr, ical  # noqa: F401
