@@ -10,7 +10,9 @@ from api.incubator.urls import router
 
 
 def _funding_patterns():
-    funding = [route for route in router.urls if getattr(route.callback, "cls", None).__module__.endswith("funding_views")]
+    funding = [
+        route for route in router.urls if getattr(route.callback, "cls", None).__module__.endswith("funding_views")
+    ]
     return [path("api/v1/", include((funding, "api")))]
 
 
