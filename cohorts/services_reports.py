@@ -128,7 +128,8 @@ def _claim(export_id: int) -> ReportExport | None:
     is retried does not build the file twice)."""
     with transaction.atomic():
         export = (
-            ReportExport.objects.select_for_update()
+            # Only the export's row: the cohort is an outer join (programme-wide exports).
+            ReportExport.objects.select_for_update(of=("self",))
             .select_related("programme", "cohort", "requested_by")
             .get(pk=export_id)
         )

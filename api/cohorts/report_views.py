@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet
+from api.incubator.participants_serializers import VisibleRelatedField
 from cohorts import services_reports
 from cohorts.access_reports import own_exports
 from cohorts.models import Cohort
@@ -114,15 +115,9 @@ class ReportExportSerializer(serializers.ModelSerializer):
 
 
 class ReportExportInputSerializer(PeriodSerializer):
-    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
-    cohort = serializers.PrimaryKeyRelatedField(queryset=Cohort.objects.none(), required=False, allow_null=True)
+    programme = VisibleRelatedField(Programme)
+    cohort = VisibleRelatedField(Cohort, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=ExportKind.choices)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.context["request"].user
-        self.fields["programme"].queryset = access.visible(user, Programme)
-        self.fields["cohort"].queryset = access.visible(user, Cohort)
 
 
 class ReportExportViewSet(ScopedReadOnlyViewSet):

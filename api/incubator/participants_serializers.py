@@ -5,6 +5,8 @@ general person or venture serializers (DESIGN.md, "Sensitive data apart").
 Related records are looked up among those the user may see, so an id out of reach is
 "does not exist" (400), like an id that does not exist."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incubator import access
@@ -25,6 +27,7 @@ from incubator.models_participants import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id resolved among the records the requesting user may see."""
 

@@ -259,3 +259,15 @@ def test_export_page_post_downloads_small_files_at_once(world, data):
         .status_code
         == 404
     )
+
+
+def test_a_retried_task_does_not_build_the_file_twice(world, data):
+    from cohorts.services_reports import report_export_build
+
+    export = ReportExport.objects.create(
+        requested_by=world.coordinator, programme=world.programme, cohort=data.cohort, kind="report_csv"
+    )
+    built = report_export_build(export_id=export.pk)
+    assert built.status == "done"
+    again = report_export_build(export_id=export.pk)
+    assert (again.file.name, again.finished_at) == (built.file.name, built.finished_at)
