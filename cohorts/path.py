@@ -255,6 +255,3 @@ def feed_url(request, feed: CalendarFeed | None) -> str:
     if feed is None:
         return ""
     return request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
-
-
-# --- "download my data" (GDPR art. 15) --------------------------------------------------------
