@@ -41,6 +41,7 @@ from incubator.models import (
     RoleAssignment,
     Score,
     TeamMember,
+    User,
     Venture,
 )
 
@@ -240,3 +241,9 @@ def _milestone(user) -> Q:
 @rule(CalendarFeed)
 def _calendar_feed(user) -> Q:
     return Q(user=user) | Q(programme__in=coordinated(user))
+
+
+@rule(User)
+def _user(user) -> Q:
+    """Oneself, and the people holding a role in a programme one coordinates."""
+    return Q(pk=user.pk) | Q(pk__in=RoleAssignment.objects.filter(programme__in=coordinated(user)).values("user"))

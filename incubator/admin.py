@@ -44,6 +44,7 @@ from incubator.forms import (
     StartDateForm,
     UserChangeForm,
     UserCreationForm,
+    VentureChangeForm,
     VentureForm,
     with_refusal,
 )
@@ -391,16 +392,21 @@ class ProgrammeAdmin(BackOfficeAdmin):
         return access.is_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        # The programme's own fields have no update service: a change only grants roles.
-        return access.is_admin(request.user)
+        if obj is None:
+            return is_back_office(request.user)
+        return access.has_role(request.user, obj.pk, Role.COORDINATOR)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return [f.name for f in Programme._meta.fields if f.name != "id"]
+        return [f.name for f in Programme._meta.fields if f.name not in services.PROGRAMME_EDITABLE]
 
     def save_with_services(self, request, obj, form, formsets, change):
-        programme = obj if change else services.programme_create(actor=request.user, **form.cleaned_data)
+        if change:
+            changed = {k: form.cleaned_data[k] for k in form.changed_data if k in services.PROGRAMME_EDITABLE}
+            programme = services.programme_update(actor=request.user, programme=obj, **changed)
+        else:
+            programme = services.programme_create(actor=request.user, **form.cleaned_data)
         for formset in formsets:
             for row in new_rows(formset, ("user", "role")):
                 services.role_grant(actor=request.user, user=row["user"], programme=programme, role=row["role"])
@@ -424,11 +430,12 @@ class ChecklistItemInline(BackOfficeInline):
 
 @admin.register(Call)
 class CallAdmin(BackOfficeAdmin):
-    """Calls are created with their criteria and checklist (``call_create``); ranking and
-    admission are actions. A created call is read-only: there is no update service."""
+    """Calls are created with their criteria and checklist (``call_create``); afterwards the
+    fields its stage allows change through ``call_update``; ranking and admission are actions."""
 
     form = CallForm
     addable = True
+    writable = True
     show_history = True
     list_display = ("title", "reference", "programme", "opens_at", "closes_at", "places", "ranking_published_at")
     list_filter = (("programme", RelatedOnly),)
@@ -438,7 +445,21 @@ class CallAdmin(BackOfficeAdmin):
     inlines = [CriterionInline, ChecklistItemInline]
     actions = ["compute_ranking", "decide_ranking"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        editable = services.call_editable_fields(obj)
+        return [name for name in CallForm.Meta.fields if name not in editable]
+
+    def get_inlines(self, request, obj):
+        # Criteria and checklist are fixed once the call exists: scores and checks rely on them.
+        return self.inlines if obj is None else []
+
     def save_with_services(self, request, obj, form, formsets, change):
+        if change:
+            editable = services.call_editable_fields(obj)
+            changed = {k: form.cleaned_data[k] for k in form.changed_data if k in editable}
+            return services.call_update(actor=request.user, call=obj, **changed)
         fields = dict(form.cleaned_data)
         programme = fields.pop("programme")
         rows = {formset.model: formset for formset in formsets}
@@ -560,16 +581,17 @@ class VentureAdmin(BackOfficeAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return [*VentureForm.Meta.fields, "created_at"]
+        return ["programme", "created_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
-            kwargs["form"] = admin.ModelAdmin.form  # nothing of the venture itself is editable
+            kwargs["form"] = VentureChangeForm
         return super().get_form(request, obj, change, **kwargs)
 
     def save_with_services(self, request, obj, form, formsets, change):
         if change:
-            venture = obj
+            changed = {k: form.cleaned_data[k] for k in form.changed_data if k in services.VENTURE_EDITABLE}
+            venture = services.venture_update(actor=request.user, venture=obj, **changed) if changed else obj
         else:
             fields = dict(form.cleaned_data)
             venture = services.venture_create(
@@ -974,4 +996,4 @@ class AuditEventAdmin(BackOfficeAdmin):
 
 
 # The rest of the incubator's back office, built on the classes above.
-from incubator import admin_funding, admin_participants  # noqa: E402, F401
+from incubator import admin_funding, admin_gdpr, admin_participants  # noqa: E402, F401

@@ -115,6 +115,16 @@ class VentureForm(forms.ModelForm):
         fields = ("programme", "title", "summary", "social_need", "themes", "target_area", "applicant_kind")
 
 
+class VentureChangeForm(forms.ModelForm):
+    """The venture's own fields after creation (``venture_update``)."""
+
+    themes = _choices_field(Theme.choices, _("Themes"))
+
+    class Meta:
+        model = Venture
+        fields = ("title", "summary", "social_need", "themes", "target_area", "applicant_kind")
+
+
 class EnrolmentForm(forms.ModelForm):
     change_reason = forms.CharField(
         label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})

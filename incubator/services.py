@@ -91,6 +91,77 @@ def programme_create(*, actor, **fields) -> Programme:
     return programme
 
 
+def _update(*, actor, instance, fields: Mapping[str, Any], editable: Iterable[str], verb: str, programme_id: int):
+    """Locks the row, changes only ``editable`` fields, validates, saves and audits."""
+    editable = set(editable)
+    for name in fields:
+        if name not in editable:
+            raise DomainError(_("This field cannot be changed here."), code="read_only", field=name)
+    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    before = _snapshot(instance, fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    _full_clean(instance)
+    changed = [name for name in fields if before[name] != getattr(instance, name)]
+    if changed:
+        instance.save(update_fields=changed)
+        audit.record(
+            actor=actor,
+            verb=verb,
+            target=instance,
+            programme_id=programme_id,
+            before={k: before[k] for k in changed},
+            after={k: getattr(instance, k) for k in changed},
+        )
+    return instance
+
+
+PROGRAMME_EDITABLE = (
+    "name",
+    "action",
+    "fund",
+    "cup",
+    "budget",
+    "starts_on",
+    "ends_on",
+    "target_areas",
+    "managing_body",
+    "last_payment_on",
+)
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, **fields) -> Programme:
+    """Administrators and the programme's coordinators; the code identifies it and stays."""
+    access.require_role(actor, programme.pk, Role.COORDINATOR)
+    return _update(
+        actor=actor,
+        instance=programme,
+        fields=fields,
+        editable=PROGRAMME_EDITABLE,
+        verb="programme.update",
+        programme_id=programme.pk,
+    )
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    if assignment.role == Role.COORDINATOR and not access.is_admin(actor):
+        raise NotPermitted()
+    access.require_role(actor, assignment.programme_id, Role.COORDINATOR)
+    if assignment.user_id == getattr(actor, "pk", None) and assignment.role == Role.COORDINATOR:
+        raise DomainError(_("You cannot revoke your own coordinator role."), code="self_revoke", field="role")
+    audit.record(
+        actor=actor,
+        verb="role.revoke",
+        target=assignment,
+        programme_id=assignment.programme_id,
+        before={"role": assignment.role, "user": assignment.user_id},
+    )
+    assignment.delete()
+    access.forget(assignment.user)
+
+
 @transaction.atomic
 def role_grant(*, actor, user: User, programme: Programme, role: str) -> RoleAssignment:
     """Administrators grant any role; a programme's coordinators grant the other roles."""
@@ -137,6 +208,63 @@ def call_create(
         )
     audit.record(actor=actor, verb="call.create", target=call, programme_id=programme.pk, after=fields)
     return call
+
+
+# Which call fields may change, by the call's stage: before it opens everything; while it
+# is open, what applicants rely on (dates, places, criteria) may only be extended; once the
+# ranking is published, only labels and the grant-eligibility attendance threshold.
+CALL_ALWAYS_EDITABLE = ("title", "reference", "grant_attendance_threshold")
+CALL_BEFORE_RANKING = (
+    *CALL_ALWAYS_EDITABLE,
+    "closes_at",
+    "places",
+    "grant_min",
+    "grant_max",
+    "max_months",
+    "pass_threshold",
+)
+CALL_BEFORE_OPENING = (*CALL_BEFORE_RANKING, "opens_at", "eligible_applicant_kinds", "themes")
+
+
+def call_editable_fields(call: Call, now: dt.datetime | None = None) -> tuple[str, ...]:
+    now = now or timezone.now()
+    if call.ranking_published_at:
+        return CALL_ALWAYS_EDITABLE
+    if call.opens_at > now:
+        return CALL_BEFORE_OPENING
+    return CALL_BEFORE_RANKING
+
+
+@transaction.atomic
+def call_update(*, actor, call: Call, **fields) -> Call:
+    access.require_role(actor, call.programme_id, Role.COORDINATOR)
+    now = timezone.now()
+    editable = call_editable_fields(call, now)
+    if call.opens_at <= now < call.closes_at and "closes_at" in fields and fields["closes_at"] < call.closes_at:
+        raise DomainError(
+            _("An open call's deadline can be extended, not brought forward."),
+            code="shorter_deadline",
+            field="closes_at",
+        )
+    return _update(
+        actor=actor, instance=call, fields=fields, editable=editable, verb="call.update", programme_id=call.programme_id
+    )
+
+
+VENTURE_EDITABLE = ("title", "summary", "social_need", "themes", "target_area", "applicant_kind")
+
+
+@transaction.atomic
+def venture_update(*, actor, venture: Venture, **fields) -> Venture:
+    access.require_role(actor, venture.programme_id, Role.COORDINATOR)
+    return _update(
+        actor=actor,
+        instance=venture,
+        fields=fields,
+        editable=VENTURE_EDITABLE,
+        verb="venture.update",
+        programme_id=venture.programme_id,
+    )
 
 
 # --- people and ventures -----------------------------------------------------------------

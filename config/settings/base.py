@@ -122,6 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Only the dev profile lets seed_demo give the personas their short demo password.
+DEMO_PASSWORDS_ALLOWED = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,6 +183,15 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStatusEnum": "incubator.models.EnrolmentStatus",
         "TeamRoleEnum": "incubator.models.TeamMember.TeamRole",
         "ChecklistItemKindEnum": "incubator.models.ChecklistItem.Kind",
+        "GrantStateEnum": "incubator.models_funding.GrantState",
+        "TrancheKindEnum": "incubator.models_funding.TrancheKind",
+        "TrancheStateEnum": "incubator.models_funding.TrancheState",
+        "ExpenseReportStateEnum": "incubator.models_funding.ExpenseReportState",
+        "ExpenseItemStatusEnum": "incubator.models_funding.ExpenseItemStatus",
+        "ExpenseCategoryEnum": "incubator.models_funding.ExpenseCategory",
+        "CampaignStateEnum": "incubator.models_funding.CampaignState",
+        "CampaignModelEnum": "incubator.models_funding.CampaignModel",
+        "DeMinimisSourceEnum": "incubator.models_funding.DeMinimisAid.Source",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

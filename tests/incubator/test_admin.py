@@ -144,11 +144,40 @@ def test_user_admin_is_for_administrators(client, world, admin_user):
     assert client.get(change("user", world.coordinator)).status_code == 200
 
 
-def test_coordinator_cannot_change_programme_or_read_only_records(client, world, records):
+def test_coordinator_cannot_change_read_only_records(client, world, records):
     client.force_login(world.coordinator)
-    for name in ("programme", "call", "application", "evaluation", "milestone", "auditevent"):
+    for name in ("application", "evaluation", "milestone", "auditevent"):
         response = client.post(change(name, records[name]), {"_save": "Save"})
         assert response.status_code == 403, name
+
+
+def test_coordinator_changes_programme_through_the_service_and_not_its_code(client, world, other):
+    client.force_login(world.coordinator)
+    page = client.get(change("programme", world.programme))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "code" not in form.fields and "budget" in form.fields
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"budget": "3000000.00", "target_areas": "Municipalità 1", "_save": "Save"})
+    for prefix in ("roles",):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(change("programme", world.programme), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    world.programme.refresh_from_db()
+    assert str(world.programme.budget) == "3000000.00"
+    assert m.AuditEvent.objects.filter(verb="programme.update", target_id=world.programme.pk).exists()
+    assert client.get(change("programme", other.programme)).status_code == 404
+
+
+def test_call_fields_close_as_the_call_advances(client, world):
+    client.force_login(world.coordinator)
+    # The world's call is open: its opening date and themes are fixed, the deadline is not.
+    form = client.get(change("call", world.call)).context["adminform"].form
+    assert "closes_at" in form.fields and "opens_at" not in form.fields and "themes" not in form.fields
+    world.call.ranking_published_at = world.call.closes_at
+    world.call.save()
+    form = client.get(change("call", world.call)).context["adminform"].form
+    assert set(form.fields) == {"title", "reference", "grant_attendance_threshold"}
 
 
 def test_filters_offer_only_visible_choices(client, world, other, records, other_records):
