@@ -19,18 +19,20 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cohorts.reports import SECTION_TITLES, CohortReport, IndicatorRow, Scope, rows_by_section
 from cohorts.selectors import attendance_by_person
+from incubator.importing import cell_text, neutralise
 from incubator.models import Person, TeamMember
 from incubator.models_participants import ParticipantResult, ResultTiming, age_at_entry, age_band_of
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"  # a count of 0 to 4 people
 COMPLEMENT = "*"  # hidden because, with the totals, it would reveal a count under 5
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 # Rows of the output indicators that split the participants into parts: if only one
 # part of a column were hidden, the total minus the others would reveal it.
@@ -44,11 +46,22 @@ TOTAL_ROW = "participants"
 Progress = Callable[[int], None]
 
 
-def safe_cell(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def xlsx_cell(value: Any) -> Any:
+    """Numbers stay numbers; text loses the characters XLSX cannot hold and never starts
+    a formula (``incubator.importing.neutralise``)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return value
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def csv_writer(out: IO[str]) -> tuple[Any, Callable[[Any], str]]:
+    """A CSV writer in the export's language: Italian offices open ``;`` with decimal
+    commas and dd/mm/yyyy (``incubator.importing.ItalianCSV``), others ``,`` and ISO."""
+    italian = (translation.get_language() or "").startswith("it")
+    writer = csv.writer(out, delimiter=";" if italian else ",")
+    return writer, lambda value: cell_text(value, italian=italian)
 
 
 # --- small-cell suppression ------------------------------------------------------------
@@ -121,12 +134,6 @@ def _scope_rows(report: CohortReport) -> list[list[Any]]:
     ]
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return value
-    return safe_cell(str(value)) if not isinstance(value, int | float) else value
-
-
 def write_report_xlsx(report: CohortReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheets = {"scope": _scope_rows(report), **rows_by_section(report)}
@@ -135,18 +142,18 @@ def write_report_xlsx(report: CohortReport, out: IO[bytes]) -> None:
         # Sheet titles: at most 31 characters, none of []:*?/\ (Excel's rules).
         sheet = workbook.create_sheet(title=str(titles[name])[:31].translate(str.maketrans("", "", "[]:*?/\\")))
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([xlsx_cell(v) for v in row])
     workbook.save(out)
 
 
 def write_report_csv(report: CohortReport, out: IO[str]) -> None:
-    writer = csv.writer(out)
+    writer, text = csv_writer(out)
     titles = {"scope": _("Scope"), **SECTION_TITLES}
     sections = {"scope": _scope_rows(report), **rows_by_section(report)}
     for name, rows in sections.items():
-        writer.writerow([safe_cell(str(titles[name]))])
+        writer.writerow([text(str(titles[name]))])
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([text(v) for v in row])
         writer.writerow([])
 
 
@@ -313,17 +320,17 @@ def aggregate_tables(report: CohortReport) -> dict[str, list[list[Any]]]:
 
 def write_pseudonymised_csv(report: CohortReport, rows: Iterable[list[Any]], out: IO[str]) -> int:
     """Participant rows first, then the aggregate tables. Returns the participant rows."""
-    writer = csv.writer(out)
+    writer, text = csv_writer(out)
     writer.writerow(PARTICIPANT_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([text(v) for v in row])
         count += 1
     for name, table in aggregate_tables(report).items():
         writer.writerow([])
-        writer.writerow([safe_cell(str(SECTION_TITLES[name]))])
+        writer.writerow([text(str(SECTION_TITLES[name]))])
         for line in table:
-            writer.writerow([_cell(v) for v in line])
+            writer.writerow([text(v) for v in line])
     return count
 
 
@@ -333,12 +340,12 @@ def write_pseudonymised_xlsx(report: CohortReport, rows: Iterable[list[Any]], ou
     sheet.append(list(PARTICIPANT_COLUMNS))
     count = 0
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([xlsx_cell(v) for v in row])
         count += 1
     for name, table in aggregate_tables(report).items():
         aggregate = workbook.create_sheet(title=str(SECTION_TITLES[name])[:31])
         for line in table:
-            aggregate.append([_cell(v) for v in line])
+            aggregate.append([xlsx_cell(v) for v in line])
     workbook.save(out)
     return count
 

@@ -1,7 +1,7 @@
 """The cohort outcome report: one selector, ``cohort_report``, whose every figure is
 computed by the database, in a fixed number of queries whatever the number of
-participants, sessions or marks (two dozen, plus one per cohort of the scope for the
-completion rule of ``cohorts.selectors``).
+participants, sessions or marks (twenty for one cohort: one per cohort of the scope for
+the completion rule of ``cohorts.selectors``, the others whatever the scope).
 
 Scope. One cohort, or every cohort of a programme. The funnel counts the applications to
 the cohorts' calls; everything else counts the cohorts' enrolments (``CohortEnrolment``)

@@ -203,6 +203,26 @@ def test_formulas_are_neutralised(world, data):
         assert venture.title not in values
 
 
+def test_csv_speaks_the_language_of_the_request(world, data):
+    export = services.report_export_request(
+        actor=world.coordinator, programme=world.programme, cohort=data.cohort, kind="report_csv", language="it"
+    )
+    with export.file.open("rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    # Italian offices: semicolons and decimal commas.
+    assert any(row[1:] == ["20,50"] for row in rows if len(row) == 2)
+
+
+def test_control_characters_do_not_break_the_xlsx(world, data):
+    venture = data.ventures["V2"]
+    venture.title = "Bell\x07 and tab\x01"
+    venture.save()
+    _export, content = build(world, data, "report_xlsx")
+    values = [v for line in cells("report_xlsx", content) for v in line]
+    assert "Bell and tab" in values
+
+
 def test_report_rows_match_the_selector(world, data):
     report = cohort_report(report_scope(programme=world.programme, cohort=data.cohort, now=dataset.NOW))
     tables = exports.aggregate_tables(report)
