@@ -91,7 +91,7 @@ def _mark_register(ctx: DemoContext, session: TrainingSession, reliability: dict
     for person_id in session_roster(session).values_list("pk", flat=True):
         if person_id not in reliability:
             # Most people come to most lessons; a few struggle (care duties, work shifts).
-            reliability[person_id] = rng.uniform(0.45, 0.65) if rng.random() < 0.2 else rng.uniform(0.82, 0.99)
+            reliability[person_id] = rng.uniform(0.45, 0.65) if rng.random() < 0.18 else rng.uniform(0.9, 1.0)
         draw = rng.random()
         if draw < reliability[person_id]:
             if rng.random() < 0.1:
