@@ -3,6 +3,7 @@ with their titles, no request leaves the test server, the page works at a phone'
 and English is available. Screenshots are kept under ``test-artifacts/``."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 
 from tests.reports import dataset
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 ARGS = [
     "--no-sandbox",
