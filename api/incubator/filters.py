@@ -4,6 +4,7 @@ that does not exist, so a filter cannot be used to probe for records."""
 
 import django_filters
 from django.db.models import F
+from django.utils.translation import gettext_lazy
 from rest_framework.filters import OrderingFilter
 
 from incubator.models import (
@@ -55,7 +56,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 class CallFilter(django_filters.FilterSet):
     programme = django_filters.NumberFilter()
-    open = django_filters.BooleanFilter(method="filter_open", label="Open now")
+    open = django_filters.BooleanFilter(method="filter_open", label=gettext_lazy("Open now"))
 
     class Meta:
         model = Call

@@ -10,6 +10,7 @@ visible but the act is not theirs, 400 naming the field on bad input)."""
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -50,9 +51,11 @@ class MilestoneFilter(django_filters.FilterSet):
     venture = django_filters.NumberFilter(field_name="enrolment__application__venture")
     programme = django_filters.NumberFilter(field_name="enrolment__application__call__programme")
     state = django_filters.MultipleChoiceFilter(choices=MilestoneState.choices)
-    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
-    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due on or before")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue (open and past due)")
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=gettext_lazy("Due on or after"))
+    due_before = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lte", label=gettext_lazy("Due on or before")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("Overdue (open and past due)"))
 
     class Meta:
         model = Milestone
@@ -180,7 +183,9 @@ class MilestoneTemplateViewSet(
 
 class EnrolmentSuspensionFilter(django_filters.FilterSet):
     enrolment = django_filters.NumberFilter()
-    open = django_filters.BooleanFilter(field_name="ends_on", lookup_expr="isnull", label="Still suspended")
+    open = django_filters.BooleanFilter(
+        field_name="ends_on", lookup_expr="isnull", label=gettext_lazy("Still suspended")
+    )
 
     class Meta:
         model = EnrolmentSuspension

@@ -6,6 +6,7 @@ import datetime as dt
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import (
     ActionItem,
@@ -34,7 +35,7 @@ class AssignmentFilter(django_filters.FilterSet):
     enrolment = django_filters.NumberFilter()
     venture = django_filters.NumberFilter(field_name="enrolment__application__venture")
     role = django_filters.ChoiceFilter(choices=AssignmentRole.choices)
-    active_on = django_filters.DateFilter(method="filter_active_on", label="Active on (date)")
+    active_on = django_filters.DateFilter(method="filter_active_on", label=gettext_lazy("Active on (date)"))
 
     class Meta:
         model = Assignment
@@ -49,8 +50,8 @@ class TutoringSessionFilter(django_filters.FilterSet):
     tutor = django_filters.NumberFilter()
     assignment = django_filters.NumberFilter()
     enrolment = django_filters.NumberFilter(field_name="assignment__enrolment")
-    date_from = django_filters.DateFilter(method="filter_date_from", label="From (date, Europe/Rome)")
-    date_to = django_filters.DateFilter(method="filter_date_to", label="To (date included, Europe/Rome)")
+    date_from = django_filters.DateFilter(method="filter_date_from", label=gettext_lazy("From (date, Europe/Rome)"))
+    date_to = django_filters.DateFilter(method="filter_date_to", label=gettext_lazy("To (date included, Europe/Rome)"))
     mode = django_filters.ChoiceFilter(choices=SessionMode.choices)
     activity = django_filters.ChoiceFilter(choices=Activity.choices)
 
@@ -70,8 +71,8 @@ class TutoringSessionFilter(django_filters.FilterSet):
 class ActionItemFilter(django_filters.FilterSet):
     session = django_filters.NumberFilter()
     venture = django_filters.NumberFilter(field_name=f"session__{VENTURE}")
-    open = django_filters.BooleanFilter(method="filter_open", label="Open (not done)")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    open = django_filters.BooleanFilter(method="filter_open", label=gettext_lazy("Open (not done)"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("Overdue"))
 
     class Meta:
         model = ActionItem
