@@ -39,7 +39,7 @@ from incubator.models import (
     User,
     Venture,
 )
-from incubator.taxcode import make_tax_code
+from incubator.taxcode import make_tax_code, make_vat_number
 
 ROME = ZoneInfo("Europe/Rome")
 PROGRAMME_CODE = "CT3.3.1.a"
@@ -405,7 +405,7 @@ def _ventures(ctx: DemoContext, programme: Programme, call, people: _People) -> 
                 venture=venture,
                 legal_form=LegalForm.SOCIAL_ENTERPRISE,
                 effective_on=call.opens_at.date() - dt.timedelta(days=rng.randint(30, 200)),
-                registration_number=f"0{rng.randint(1000000000, 9999999999)}",
+                registration_number=make_vat_number(rng),
                 note="Trasformazione in impresa sociale (D.Lgs. 112/2017).",
             )
         idea = _Idea(venture=venture, quality=0.0, lead=lead, persona=persona)
@@ -534,7 +534,7 @@ def _incorporate(ctx: DemoContext, call, enrolment_start: dt.date) -> None:
             venture=venture,
             legal_form=rng.choice([LegalForm.ASSOCIATION, LegalForm.SOCIAL_COOPERATIVE, LegalForm.SOCIAL_ENTERPRISE]),
             effective_on=effective_on,
-            registration_number=f"0{rng.randint(1000000000, 9999999999)}",
+            registration_number=make_vat_number(rng),
             note="Costituzione con atto notarile durante il percorso di accompagnamento.",
         )
 

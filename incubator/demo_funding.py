@@ -15,6 +15,7 @@ from incubator.demo_context import DemoContext
 from incubator.eligibility import NotEligible
 from incubator.models import Application, Enrolment, LegalForm, TeamMember, validate_tax_code
 from incubator.models_funding import Grant
+from incubator.taxcode import make_vat_number
 
 # In order of preference: only ventures whose participants reached the cohort's grant
 # attendance threshold get a grant, so with few of them the first stages are shown.
@@ -32,16 +33,6 @@ BUDGET_SHARES = {"equipment": Decimal("0.45"), "services": Decimal("0.35"), "pro
 PDF = b"%PDF-1.4\n% demo invoice\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _vat(rng) -> str:
-    """A valid partita IVA (the check digit computed as the Agenzia delle Entrate does)."""
-    body = f"{rng.randint(1000000, 9999999):07d}063"
-    total = 0
-    for i, ch in enumerate(body):
-        digit = int(ch) * (2 if i % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return body + str((10 - total % 10) % 10)
-
-
 def _undertaking(ctx: DemoContext, enrolment: Enrolment) -> str:
     """The venture's registration number when it is a valid code, else a generated one."""
     latest = enrolment.application.venture.legal_forms.exclude(registration_number="").order_by("-effective_on").first()
@@ -51,7 +42,7 @@ def _undertaking(ctx: DemoContext, enrolment: Enrolment) -> str:
             return latest.registration_number
         except ValidationError:
             pass
-    return _vat(ctx.rng)
+    return make_vat_number(ctx.rng)
 
 
 def _incorporated_by(enrolment: Enrolment, day: dt.date) -> bool:
@@ -72,7 +63,7 @@ def _invoice(ctx: DemoContext, grant: Grant, report, n: int, day: dt.date, amoun
         report=report,
         category=category,
         supplier=supplier,
-        supplier_tax_id=_vat(ctx.rng),
+        supplier_tax_id=make_vat_number(ctx.rng),
         invoice_number=f"{ctx.rng.randint(1, 400)}/{day.year}",
         invoice_date=day,
         amount=amount,

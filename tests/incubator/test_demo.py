@@ -348,3 +348,14 @@ def test_a_wrong_check_character_is_refused_by_the_model_validator():
     wrong = code[:15] + ("A" if code[15] != "A" else "B")
     with pytest.raises(ValidationError):
         validate_tax_code(wrong)
+
+
+def test_generated_vat_numbers_are_valid():
+    import random
+
+    from incubator.models import validate_tax_code
+    from incubator.taxcode import make_vat_number
+
+    rng = random.Random(7)
+    for _ in range(100):
+        validate_tax_code(make_vat_number(rng))  # raises ValidationError on a bad check digit
