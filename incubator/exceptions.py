@@ -2,6 +2,7 @@
 field they concern, so the admin shows them as form errors and the API as HTTP 400 JSON."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 
 class DomainError(ValidationError):
@@ -24,6 +25,6 @@ class NotPermitted(Exception):
 
     code = "not_permitted"
 
-    def __init__(self, message: str = "You may not do this."):
+    def __init__(self, message: str = gettext_lazy("You may not do this.")):
         super().__init__(message)
         self.message = message

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -230,7 +231,7 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
         data = _valid(s.ExpenseItemCreateSerializer, request)
         report = self.grant.expense_reports.filter(pk=data.pop("report")).first()
         if report is None:
-            raise ValidationError({"report": ["This grant has no such expense report."]})
+            raise ValidationError({"report": [_("This grant has no such expense report.")]})
         item = services.expense_item_add(actor=request.user, report=report, **data)
         return self._read(item, status.HTTP_201_CREATED)
 
@@ -295,7 +296,7 @@ class DeMinimisViewSet(_Base, mixins.CreateModelMixin):
         if request.query_params.get("on"):
             on = parse_date(request.query_params["on"])
             if on is None:
-                raise ValidationError({"on": ["Give a date as YYYY-MM-DD."]})
+                raise ValidationError({"on": [_("Give a date as YYYY-MM-DD.")]})
         # Known to the user through an aid row or a grant they may see; else 404.
         known = self.get_queryset().filter(undertaking=undertaking).exists() or (
             access.visible(request.user, Grant).filter(undertaking=undertaking).exists()
@@ -390,6 +391,6 @@ class MatchingRuleViewSet(_Base, mixins.CreateModelMixin):
         data = _valid(s.MatchingRuleSetSerializer, request)
         programme = access.visible(request.user, Programme).filter(pk=data.pop("programme")).first()
         if programme is None:
-            raise ValidationError({"programme": ["No such programme."]})
+            raise ValidationError({"programme": [_("No such programme.")]})
         rule = services.matching_rule_set(actor=request.user, programme=programme, **data)
         return self._read(rule, status.HTTP_201_CREATED)
