@@ -880,9 +880,11 @@ def enrolment_update_dates(*, actor, enrolment: Enrolment, ends_on: dt.date, rea
 
 
 @transaction.atomic
-def enrolment_change_status(
+def _enrolment_set_status(
     *, actor, enrolment: Enrolment, status: str, reason: str = "", on: dt.date | None = None
 ) -> Enrolment:
+    """The status change itself; suspension and resumption also move the clock, so they
+    come through ``services_path.enrolment_suspend`` / ``enrolment_resume``."""
     enrolment = Enrolment.objects.select_for_update().select_related("application__call").get(pk=enrolment.pk)
     access.require_role(actor, enrolment.application.call.programme_id, Role.COORDINATOR)
     if status not in ENROLMENT_TRANSITIONS.get(enrolment.status, ()):
@@ -910,6 +912,25 @@ def enrolment_change_status(
         reason=reason,
     )
     return enrolment
+
+
+@transaction.atomic
+def enrolment_change_status(
+    *, actor, enrolment: Enrolment, status: str, reason: str = "", on: dt.date | None = None
+) -> Enrolment:
+    """Suspend, resume, complete or withdraw a path. Suspending pauses its clock and
+    resuming moves the end and the open milestones (``incubator.services_path``)."""
+    from incubator import services_path  # the path module builds on this one
+
+    if status == EnrolmentStatus.SUSPENDED:
+        if not reason.strip():
+            raise DomainError(_("Give the reason for the suspension."), code="reason_required", field="reason")
+        services_path.enrolment_suspend(actor=actor, enrolment=enrolment, reason=reason, on=on)
+    elif status == EnrolmentStatus.ACTIVE and enrolment.status == EnrolmentStatus.SUSPENDED:
+        services_path.enrolment_resume(actor=actor, enrolment=enrolment, on=on)
+    else:
+        return _enrolment_set_status(actor=actor, enrolment=enrolment, status=status, reason=reason, on=on)
+    return Enrolment.objects.get(pk=enrolment.pk)
 
 
 def validation_message(exc: ValidationError) -> dict[str, list[str]]:

@@ -593,7 +593,7 @@ def milestone_attach_evidence(
 @transaction.atomic
 def enrolment_suspend(*, actor, enrolment: Enrolment, reason: str, on: dt.date | None = None) -> EnrolmentSuspension:
     """Pauses the path's clock from ``on`` (today when omitted) until it is resumed."""
-    from incubator.services import enrolment_change_status
+    from incubator.services import _enrolment_set_status
 
     enrolment = _locked_enrolment(enrolment)
     access.require_role(actor, _programme_id(enrolment), Role.COORDINATOR)
@@ -615,7 +615,7 @@ def enrolment_suspend(*, actor, enrolment: Enrolment, reason: str, on: dt.date |
             code="overlap",
             field="on",
         )
-    enrolment_change_status(actor=actor, enrolment=enrolment, status=EnrolmentStatus.SUSPENDED, reason=reason)
+    _enrolment_set_status(actor=actor, enrolment=enrolment, status=EnrolmentStatus.SUSPENDED, reason=reason)
     suspension = EnrolmentSuspension(enrolment=enrolment, starts_on=on, reason=reason.strip(), created_by=actor)
     _clean(suspension)
     suspension.save()
@@ -636,7 +636,7 @@ def enrolment_resume(*, actor, enrolment: Enrolment, on: dt.date | None = None) 
     end of the path and the due dates of the milestones still open that fell on or after
     the first day of the suspension; the end never passes the cap (start + max months)
     and no milestone moves past the end. One already past the end stays (and is flagged)."""
-    from incubator.services import enrolment_change_status, enrolment_update_dates
+    from incubator.services import _enrolment_set_status, enrolment_update_dates
 
     enrolment = _locked_enrolment(enrolment)
     programme_id = _programme_id(enrolment)
@@ -655,7 +655,7 @@ def enrolment_resume(*, actor, enrolment: Enrolment, on: dt.date | None = None) 
     suspension.ends_on = on
     suspension.save(update_fields=["ends_on"])
     paused = dt.timedelta(days=suspension.days)
-    enrolment_change_status(actor=actor, enrolment=enrolment, status=EnrolmentStatus.ACTIVE)
+    _enrolment_set_status(actor=actor, enrolment=enrolment, status=EnrolmentStatus.ACTIVE)
     cap = add_months(enrolment.starts_on, enrolment.max_months)
     new_end = min(enrolment.ends_on + paused, cap)
     if new_end != enrolment.ends_on:

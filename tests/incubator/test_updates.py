@@ -88,3 +88,25 @@ def test_role_revoke(world, admin_user):
         services.role_revoke(actor=world.coordinator, assignment=coordinator_role)
     services.role_revoke(actor=admin_user, assignment=coordinator_role)
     assert AuditEvent.objects.filter(verb="role.revoke").count() == 2
+
+
+def test_status_change_to_suspended_pauses_the_clock_through_the_path_service(world):
+    from tests import factories as f
+
+    enrolment = f.EnrolmentFactory(application=world.application, starts_on=dt.date(2026, 1, 1))
+    world.application.state = "admitted"
+    world.application.submitted_at = timezone.now()
+    world.application.save()
+    with pytest.raises(DomainError) as err:
+        services.enrolment_change_status(actor=world.coordinator, enrolment=enrolment, status="suspended")
+    assert err.value.field == "reason"
+    services.enrolment_change_status(
+        actor=world.coordinator, enrolment=enrolment, status="suspended", reason="Maternity", on=dt.date(2026, 3, 1)
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == "suspended" and enrolment.suspensions.filter(ends_on__isnull=True).exists()
+    services.enrolment_change_status(
+        actor=world.coordinator, enrolment=enrolment, status="active", on=dt.date(2026, 3, 11)
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active" and not enrolment.suspensions.filter(ends_on__isnull=True).exists()
