@@ -527,6 +527,8 @@ class Milestone(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The calendar feeds' change time per deadline (DTSTAMP, Last-Modified).
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     class Meta:
         ordering = ["enrolment", "due_on", "order", "id"]

@@ -7,8 +7,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import Milestone
-
 __all__ = ["EnrolmentSuspension"]
 
 
@@ -47,7 +45,3 @@ class EnrolmentSuspension(models.Model):
     def days(self) -> int | None:
         return (self.ends_on - self.starts_on).days if self.ends_on else None
 
-
-# The calendar feeds need a change time per deadline (DTSTAMP, Last-Modified); the field
-# joins the lead's ``Milestone`` from here so that its migration is the path's.
-Milestone.add_to_class("updated_at", models.DateTimeField(_("last modified"), auto_now=True))

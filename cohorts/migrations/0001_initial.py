@@ -165,6 +165,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'partial'), ('minutes_attended__isnull', False), ('minutes_attended__gt', 0)), models.Q(models.Q(('status', 'partial'), _negated=True), ('minutes_attended__isnull', True)), _connector='OR'), name='attendance_minutes_only_when_partial'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'partial'), ('minutes_attended__gt', 0), ('minutes_attended__isnull', False)), models.Q(models.Q(('status', 'partial'), _negated=True), ('minutes_attended__isnull', True)), _connector='OR'), name='attendance_minutes_only_when_partial'),
         ),
     ]
