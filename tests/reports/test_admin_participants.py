@@ -18,7 +18,8 @@ ENTRY_ADMIN = "/admin/incubator/participantentrydata/"
 
 
 def admin_as(user) -> Client:
-    client = Client()
+    # English pages, so that the messages checked below read the same in any catalogue.
+    client = Client(headers={"accept-language": "en"})
     client.force_login(user)
     return client
 

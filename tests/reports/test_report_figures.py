@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from cohorts.reports import cohort_report, report_scope
 from tests.reports import dataset
@@ -21,7 +22,9 @@ def data(world, other):
 
 @pytest.fixture
 def report(data, world):
-    return cohort_report(report_scope(programme=world.programme, cohort=data.cohort, now=dataset.NOW))
+    # Labels (indicator names, "not from a template") in English, whatever the catalogue.
+    with translation.override("en"):
+        return cohort_report(report_scope(programme=world.programme, cohort=data.cohort, now=dataset.NOW))
 
 
 def indicator(rows, key):
