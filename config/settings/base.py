@@ -192,11 +192,39 @@ SPECTACULAR_SETTINGS = {
         "CampaignStateEnum": "incubator.models_funding.CampaignState",
         "CampaignModelEnum": "incubator.models_funding.CampaignModel",
         "DeMinimisSourceEnum": "incubator.models_funding.DeMinimisAid.Source",
+        "SpecialCategoryAnswerEnum": "incubator.models_participants.SpecialCategoryAnswer",
+        "OutcomeSourceEnum": "incubator.models_participants.OutcomeSource",
+        "ExportKindEnum": "cohorts.models_reports.ExportKind",
+        "ExportStatusEnum": "cohorts.models_reports.ExportStatus",
+        "MilestoneStateEnum": "incubator.models.MilestoneState",
+        "RoleEnum": "incubator.models.Role",
+        "AssignmentRoleEnum": "mentoring.models.AssignmentRole",
+        "AttendanceStatusEnum": "cohorts.models.AttendanceStatus",
+        "TrainingSessionKindEnum": "cohorts.models.TrainingSession.Kind",
+        "CalendarFeedKindEnum": "incubator.models.CalendarFeed.Kind",
+        "ModuleModeEnum": "cohorts.models.ModuleMode",
+        "SessionModeEnum": "mentoring.models.SessionMode",
+        "TutorKindEnum": "mentoring.models.TutorKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Exports of scopes with more participants than this are built by a task (cohorts.tasks).
+REPORTS_BACKGROUND_THRESHOLD = env_int("REPORTS_BACKGROUND_THRESHOLD", 500)
+# Scheme and host for links in emails ("your export is ready"); empty gives relative paths.
+SITE_URL = env_str("SITE_URL", "")
+
+# Email: SMTP in production (EMAIL_HOST...), printed to the console in development.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "incubatore@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
