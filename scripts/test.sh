@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. Sets up .venv, then runs, continuing past a failure so
 # that one run reports everything:
-#   ruff check, ruff format --check, makemigrations --check, compilemessages (when
+#   ruff check, ruff format --check, makemigrations --check, the OpenAPI schema validated
+#   with warnings as failures, compilemessages (when
 #   locale/ has .po files and msgfmt exists), the pytest suite on SQLite, and again on
 #   PostgreSQL when reachable (scripts/postgres-url.sh: DATABASE_URL, else
 #   postgres://postgres@127.0.0.1:5432/incubator; with CI=true an unreachable
@@ -46,6 +47,9 @@ step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
 step "makemigrations --check" env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test \
   "$PY" manage.py makemigrations --check --dry-run
+
+step "OpenAPI schema (no warnings)" env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+  "$PY" manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
   if command -v msgfmt >/dev/null 2>&1; then
