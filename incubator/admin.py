@@ -996,4 +996,4 @@ class AuditEventAdmin(BackOfficeAdmin):
 
 
 # The rest of the incubator's back office, built on the classes above.
-from incubator import admin_funding, admin_gdpr, admin_participants  # noqa: E402, F401
+from incubator import admin_funding, admin_gdpr, admin_participants, admin_security  # noqa: E402, F401

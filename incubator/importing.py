@@ -70,6 +70,10 @@ ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t", "|")
 # Bigger files are refused before any row is read: an import is one transaction.
 MAX_ROWS = 5000
+# Lines read (blank ones included) before giving up on a file that is mostly empty rows.
+MAX_LINES = MAX_ROWS * 10
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+XLSX_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
@@ -116,7 +120,9 @@ def _dataset(rows: Iterable[list[Any]]) -> tablib.Dataset:
         raise UnreadableFile(gettext("The file has no header row."))
     headers = [str(h).strip() if h is not None else "" for h in header]
     dataset = tablib.Dataset(headers=headers)
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
+        if line > MAX_LINES:
+            raise UnreadableFile(gettext("Import at most %(n)s rows at a time.") % {"n": MAX_ROWS})
         cells = list(row)[: len(headers)]
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
@@ -126,21 +132,55 @@ def _dataset(rows: Iterable[list[Any]]) -> tablib.Dataset:
     return dataset
 
 
+def _not_too_large(data: bytes) -> None:
+    if len(data) > IMPORT_MAX_BYTES:
+        raise UnreadableFile(
+            gettext("The file is too large: at most %(mb)s MB.") % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+
+
 def read_csv(data: bytes) -> tablib.Dataset:
+    _not_too_large(data)
     text = decode(data)
+    if "\0" in text:
+        raise UnreadableFile(gettext("The file is not a text (CSV) file."))
     return _dataset(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
 
 
+def _xlsx_archive_is_sane(data: bytes) -> bool:
+    """An XLSX is a ZIP of XML parts: refuse one whose parts would expand beyond
+    ``XLSX_MAX_EXPANDED_BYTES`` (a zip bomb) before openpyxl decompresses anything."""
+    import zipfile
+
+    from incubator.uploads import sniff
+
+    if sniff(io.BytesIO(data)) != "xlsx":
+        return False
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        return len(members) <= 1000 and sum(m.file_size for m in members) <= XLSX_MAX_EXPANDED_BYTES
+
+
 def read_xlsx(data: bytes) -> tablib.Dataset:
+    """openpyxl parses the XML parts through defusedxml (installed, so
+    ``openpyxl.DEFUSEDXML`` is true): entity expansion and external entities are refused."""
     from openpyxl import load_workbook
 
+    _not_too_large(data)
+    unreadable = UnreadableFile(gettext("The file is not an Excel (XLSX) workbook."))
+    if not _xlsx_archive_is_sane(data):
+        raise unreadable
     try:
         # data_only: a formula cell gives its cached value, never the formula.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-        raise UnreadableFile(gettext("The file is not an Excel (XLSX) workbook.")) from exc
+        raise unreadable from exc
     try:
         return _dataset(book.active.iter_rows(values_only=True))
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a part that is malformed (or forbidden XML) past the first rows
+        raise unreadable from exc
     finally:
         book.close()
 

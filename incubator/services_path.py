@@ -11,9 +11,6 @@ Nobody verifies a milestone of a venture whose team they are in.
 Overdue is never stored: see ``incubator.selectors``."""
 
 import datetime as dt
-import secrets
-import zipfile
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,10 +19,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from incubator import access, audit
+from incubator import access, audit, uploads
 from incubator.dates import add_months
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import (
@@ -60,85 +56,20 @@ COORDINATOR_ONLY_TARGETS = frozenset({M.WAIVED})
 # --- evidence files ----------------------------------------------------------------------
 
 EVIDENCE_MAX_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
-# extension -> (content type, kind detected from the bytes)
-EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
-    "pdf": ("application/pdf", "pdf"),
-    "png": ("image/png", "png"),
-    "jpg": ("image/jpeg", "jpeg"),
-    "jpeg": ("image/jpeg", "jpeg"),
-    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-}
-_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+EVIDENCE_UPLOADS = uploads.Policy(kinds=("pdf", "png", "jpeg", "odt", "docx"), max_bytes=EVIDENCE_MAX_BYTES)
 
 
 def evidence_content_type(name: str) -> str:
     """The content type a stored evidence file is served with (its extension was checked
     against its bytes on upload)."""
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    return EVIDENCE_TYPES.get(extension, ("application/octet-stream", ""))[0]
-
-
-def _sniff(file: UploadedFile) -> str:
-    """The kind of document the bytes are, whatever the name or the browser claims."""
-    file.seek(0)
-    head = file.read(256)
-    file.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        # Only the archive's directory is read, never its members' contents (zip bombs).
-        try:
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-                if "word/document.xml" in names and "[Content_Types].xml" in names:
-                    return "docx"
-                # ODF puts an uncompressed "mimetype" entry first; its bytes follow the header.
-                if "mimetype" in names and _ODT_MIMETYPE in head:
-                    return "odt"
-        except zipfile.BadZipFile:
-            return ""
-        finally:
-            file.seek(0)
-    return ""
-
-
-def _clean_filename(name: str, extension: str) -> str:
-    stem = get_valid_filename(PurePath(name.replace("\\", "/")).stem)[:80].strip("._-") or "evidence"
-    # A random prefix: names cannot be guessed or collide, and the original stays readable.
-    return f"{secrets.token_hex(8)}-{stem}.{extension}"
+    return uploads.content_type_for(name)
 
 
 def check_evidence_file(file: UploadedFile) -> str:
-    """The sanitised file name to store ``file`` under, or a DomainError on ``file``."""
-    allowed = ", ".join(sorted({ext.upper() for ext in EVIDENCE_TYPES} - {"JPEG"}))
-    if file.size is None or file.size > EVIDENCE_MAX_BYTES:
-        raise DomainError(
-            _("The file is too large: at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-            field="file",
-        )
-    if file.size == 0:
-        raise DomainError(_("The file is empty."), code="file_empty", field="file")
-    extension = PurePath(file.name or "").suffix.lower().lstrip(".")
-    if extension not in EVIDENCE_TYPES:
-        raise DomainError(
-            _("This type of file is not accepted: use %(types)s.") % {"types": allowed},
-            code="file_type",
-            field="file",
-        )
-    if _sniff(file) != EVIDENCE_TYPES[extension][1]:
-        raise DomainError(
-            _("The file's content is not a %(ext)s document. Accepted types: %(types)s.")
-            % {"ext": extension.upper(), "types": allowed},
-            code="file_content",
-            field="file",
-        )
-    return _clean_filename(file.name, extension)
+    """The sanitised file name to store ``file`` under, or a DomainError on ``file``
+    (size, type by content and extension: ``incubator.uploads``)."""
+    extension = uploads.validate_upload(file, EVIDENCE_UPLOADS, field="file")
+    return uploads.safe_filename(file.name, extension, default="evidence")
 
 
 # --- who may act -------------------------------------------------------------------------

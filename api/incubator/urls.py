@@ -51,3 +51,15 @@ participants_router.register(
     "sensitive-data-reads", participants_views.SensitiveDataReadViewSet, basename="sensitive-data-read"
 )
 urlpatterns += participants_router.urls
+
+# Data-subject rights: access export, erasure, consent records, erasure log.
+from api.incubator import gdpr_views  # noqa: E402
+
+gdpr_router = SimpleRouter()
+gdpr_router.register("consents", gdpr_views.ConsentRecordViewSet, basename="consent")
+gdpr_router.register("erasure-requests", gdpr_views.ErasureRequestViewSet, basename="erasure-request")
+urlpatterns += [
+    path("people/<int:pk>/personal-data/", gdpr_views.PersonalDataView.as_view(), name="person-personal-data"),
+    path("people/<int:pk>/erasure/", gdpr_views.PersonErasureView.as_view(), name="person-erasure"),
+    *gdpr_router.urls,
+]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incubator import audit
+from incubator import audit, uploads
 from incubator.exceptions import DomainError, TransitionNotAllowed
 from incubator.funding.common import (
     locked_grant,
@@ -29,14 +29,14 @@ from incubator.models_funding import (
 )
 from incubator.services import _full_clean, _save_new
 
-# Uploaded evidence: size and type are checked on the bytes, not trusted from the client.
+# Invoices and receipts: size and type checked on the bytes and the extension.
 DOCUMENT_MAX_BYTES = getattr(settings, "FUNDING_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
-DOCUMENT_SIGNATURES = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
+DOCUMENT_UPLOADS = uploads.Policy(
+    kinds=("pdf", "png", "jpeg"),
+    max_bytes=DOCUMENT_MAX_BYTES,
+    code_prefix="document",
+    codes={"content": "document_type", "empty": "document_type"},
+)
 
 
 # --- expense reports ---------------------------------------------------------------------
@@ -82,22 +82,12 @@ def _locked_report(report: ExpenseReport) -> ExpenseReport:
 
 def validate_document(document: UploadedFile | None, field: str = "document") -> None:
     """A PDF or image (PNG, JPEG), not larger than ``DOCUMENT_MAX_BYTES``: the type is
-    read from the file's first bytes, not from its name or the client's content type."""
+    read from the file's first bytes and its extension (``incubator.uploads``), not from
+    the client's content type. The name it is stored under is sanitised."""
     if not document:
         raise DomainError(_("Attach the invoice or receipt (PDF or image)."), code="document_missing", field=field)
-    if document.size > DOCUMENT_MAX_BYTES:
-        raise DomainError(
-            _("The document is larger than %(mb)s MB.") % {"mb": DOCUMENT_MAX_BYTES // (1024 * 1024)},
-            code="document_too_large",
-            field=field,
-        )
-    name = (document.name or "").lower()
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    document.seek(0)
-    head = document.read(16)
-    document.seek(0)
-    if suffix not in DOCUMENT_SIGNATURES or not head.startswith(DOCUMENT_SIGNATURES[suffix]):
-        raise DomainError(_("Upload a PDF, PNG or JPEG document."), code="document_type", field=field)
+    extension = uploads.validate_upload(document, DOCUMENT_UPLOADS, field=field)
+    document.name = uploads.safe_filename(document.name, extension, default="document")
 
 
 @transaction.atomic

@@ -1,0 +1,272 @@
+"""A programme with one record of every kind: what the access matrix and the leak scans
+walk through. ``build_full(world)`` starts from ``tests.conftest.World`` (its people of
+every role) and adds, mostly through the services, a path with evidence, a cohort with
+sessions and attendance, tutoring, a grant with a tranche, a report and an expense, de
+minimis aid, a campaign and a matching rule, ESF+ entry data (the violence flag set),
+results and outcomes, consent and erasure records, calendar feeds and a report export.
+
+Entry data belongs to ``teammate`` (the participant's team member), not to the
+participant: a participant must never see a teammate's, and has none of their own here,
+so any entry-data field in what they are shown is a leak."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from cohorts import services as cohort_services
+from cohorts import services_reports
+from incubator import models as m
+from incubator import services, services_gdpr, services_participants, services_path
+from incubator.models_funding import DeMinimisAid, ExpenseItem, ExpenseReport, Grant, MatchingRule, Tranche
+from incubator.models_path import EnrolmentSuspension
+from mentoring import services as mentoring_services
+from tests import factories as f
+from tests.conftest import World
+from tests.funding.helpers import PDF, vat
+from tests.path.conftest import build_picture, upload
+
+# Values that identify the sensitive records: they must never reach anyone but the
+# programme's coordinators and the person.
+BIRTH_DATES = {"A": dt.date(1977, 3, 14), "B": dt.date(1968, 11, 23)}
+
+
+@dataclass
+class Full:
+    world: World
+    programme: m.Programme
+    call: m.Call
+    person: m.Person
+    teammate: m.Person
+    venture: m.Venture
+    other_venture: m.Venture
+    application: m.Application
+    enrolment: m.Enrolment
+    evaluation: m.Evaluation
+    milestone: m.Milestone
+    template: m.MilestoneTemplate
+    suspension: EnrolmentSuspension
+    cohort: object
+    module: object
+    session: object
+    attendance: object
+    band: object
+    profile: object
+    conflict: object
+    needs: object
+    assignment: object
+    tutoring_session: object
+    action_item: object
+    grant: Grant
+    tranche: Tranche
+    expense_report: ExpenseReport
+    expense_item: ExpenseItem
+    de_minimis: DeMinimisAid
+    campaign: object
+    matching_rule: MatchingRule
+    entry_data: object
+    result: object
+    outcome: object
+    unit_cost: object
+    sensitive_read: object
+    consent: object
+    erasure: object
+    report_export: object
+    participant_feed: m.CalendarFeed
+    tutor_feed: m.CalendarFeed
+    cohort_feed: m.CalendarFeed
+    audit_event: m.AuditEvent
+    token: Token
+    group: Group
+    birth_date: dt.date
+
+    @property
+    def prefix(self) -> str:
+        return self.programme.code.split("-", 1)[0]
+
+
+def build_full(world: World) -> Full:
+    prefix = world.programme.code.split("-", 1)[0]
+    coordinator = world.coordinator
+    today = timezone.localdate()
+    picture = build_picture(world)
+    enrolment = picture.path.enrolment
+    milestone = picture.path.milestone("Business plan")
+    services_path.milestone_attach_evidence(actor=world.participant, milestone=milestone, file=upload("plan.pdf", PDF))
+    suspension = EnrolmentSuspension.objects.create(
+        enrolment=enrolment,
+        starts_on=enrolment.starts_on + dt.timedelta(days=30),
+        ends_on=enrolment.starts_on + dt.timedelta(days=40),
+        reason="Illness",
+        created_by=coordinator,
+    )
+
+    teammate = f.PersonFactory(
+        programme=world.programme, first_name=f"Teammate{prefix}", last_name=f"Riservata{prefix}"
+    )
+    f.TeamMemberFactory(venture=world.venture, person=teammate, role="member")
+    birth = BIRTH_DATES.get(prefix, dt.date(1980, 5, 5))
+    entry = services_participants.entry_data_create(
+        actor=coordinator,
+        person=teammate,
+        entered_on=enrolment.starts_on,
+        gender="female",
+        birth_date=birth,
+        labour_status="long_term_unemployed",
+        isced="isced_3_4",
+        third_country_national=True,
+        disability="yes",
+        minority="yes",
+        homeless=True,
+        victim_of_violence=True,
+    )
+    result = services_participants.result_record(
+        actor=coordinator,
+        person=teammate,
+        enrolment=enrolment,
+        timing="exit",
+        left_on=today - dt.timedelta(days=10),
+        observed_on=today - dt.timedelta(days=5),
+        source="self_declaration",
+        employed=True,
+    )
+    outcome = services_participants.venture_outcome_record(
+        actor=coordinator, enrolment=enrolment, observed_on=today, source="survey", jobs_women=1
+    )
+    unit_cost = services_participants.training_unit_cost_set(
+        actor=coordinator, programme=world.programme, course_hour_rate="100.00", participant_hour_rate="5.00"
+    )
+    services_participants.pseudonyms_ensure(actor=coordinator, people=m.Person.objects.filter(pk=teammate.pk))
+    (sensitive_read,) = services_participants.entry_data_log_reads(
+        reader=coordinator, people=[(teammate.pk, world.programme.pk)], channel="api", detail="setup"
+    )
+
+    cohort = picture.cohort
+    session = cohort.sessions.order_by("starts_at", "pk").first()
+    attendance = session.attendance.get()
+    profile = picture.assignment.tutor
+    other_venture = f.VentureFactory(programme=world.programme, title=f"Other venture {prefix}")
+    conflict = mentoring_services.tutor_conflict_declare(
+        actor=coordinator, tutor=profile, venture=other_venture, note="Relative of the founder"
+    )
+    needs = mentoring_services.venture_needs_set(actor=coordinator, venture=world.venture, keywords=["marketing"])
+    tutoring_session = picture.assignment.sessions.order_by("starts_at", "pk").first()
+    action_item = tutoring_session.action_items.first()
+
+    grant = Grant.objects.create(
+        venture=world.venture,
+        application=world.application,
+        undertaking=vat(4000 + world.venture.pk),
+        amount=Decimal("50000.00"),
+        amount_min=Decimal("25000.00"),
+        amount_max=Decimal("140000.00"),
+        state="in_progress",
+        decided_on=today - dt.timedelta(days=200),
+        contract_signed_on=today - dt.timedelta(days=190),
+        starts_on=today - dt.timedelta(days=180),
+        ends_on=today + dt.timedelta(days=500),
+    )
+    tranche = Tranche.objects.create(
+        grant=grant, kind="advance", amount=Decimal("100.00"), grant_amount=grant.amount, guarantee_reference="G-1"
+    )
+    expense_report = ExpenseReport.objects.create(
+        grant=grant, period_start=grant.starts_on, period_end=grant.starts_on + dt.timedelta(days=90)
+    )
+    expense_item = ExpenseItem(
+        report=expense_report,
+        grant=grant,
+        category="equipment",
+        supplier="Ferramenta Partenopea srl",
+        supplier_tax_id=vat(9100 + grant.pk),
+        invoice_number=f"FT-{prefix}-1",
+        invoice_date=grant.starts_on + dt.timedelta(days=10),
+        amount=Decimal("10.00"),
+        invoice_has_cup=True,
+    )
+    expense_item.document.save("invoice.pdf", ContentFile(PDF), save=False)
+    expense_item.save()
+    de_minimis = DeMinimisAid.objects.create(
+        undertaking=grant.undertaking,
+        programme=world.programme,
+        venture=world.venture,
+        source="declared",
+        granting_body="Regione Campania",
+        granted_on=today - dt.timedelta(days=300),
+        amount=Decimal("1000.00"),
+    )
+    matching_rule = MatchingRule.objects.create(
+        programme=world.programme, threshold_pct=Decimal("50"), match_rate_pct=Decimal("25"), cap=Decimal("5000")
+    )
+    campaign = world.venture.campaigns.get()
+
+    evaluation = m.Evaluation.objects.create(application=world.application, evaluator=world.evaluator)
+    consent = services_gdpr.consent_record(
+        actor=coordinator, person=world.participant_person, purpose="communications", given=True
+    )
+    leaver = f.PersonFactory(programme=world.programme)
+    erasure = services_gdpr.person_erasure_request(actor=coordinator, person=leaver)
+
+    participant_feed = services.calendar_feed_get_or_issue(
+        actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+    )
+    tutor_feed = services.calendar_feed_get_or_issue(
+        actor=world.tutor, kind="tutor", programme=world.programme, user=world.tutor
+    )
+    cohort_feed = cohort_services.cohort_calendar_feed(actor=coordinator, cohort=cohort)
+    report_export = services_reports.report_export_request(
+        actor=coordinator, programme=world.programme, kind="report_csv", cohort=cohort
+    )
+    token, _created = Token.objects.get_or_create(user=world.participant)
+    group, _created = Group.objects.get_or_create(name=f"Group {prefix}")
+    return Full(
+        world=world,
+        programme=world.programme,
+        call=world.call,
+        person=world.participant_person,
+        teammate=teammate,
+        venture=world.venture,
+        other_venture=other_venture,
+        application=world.application,
+        enrolment=enrolment,
+        evaluation=evaluation,
+        milestone=milestone,
+        template=picture.path.templates[0],
+        suspension=suspension,
+        cohort=cohort,
+        module=session.module,
+        session=session,
+        attendance=attendance,
+        band=profile.unit_cost_band,
+        profile=profile,
+        conflict=conflict,
+        needs=needs,
+        assignment=picture.assignment,
+        tutoring_session=tutoring_session,
+        action_item=action_item,
+        grant=grant,
+        tranche=tranche,
+        expense_report=expense_report,
+        expense_item=expense_item,
+        de_minimis=de_minimis,
+        campaign=campaign,
+        matching_rule=matching_rule,
+        entry_data=entry,
+        result=result,
+        outcome=outcome,
+        unit_cost=unit_cost,
+        sensitive_read=sensitive_read,
+        consent=consent,
+        erasure=erasure,
+        report_export=report_export,
+        participant_feed=participant_feed,
+        tutor_feed=tutor_feed,
+        cohort_feed=cohort_feed,
+        audit_event=m.AuditEvent.objects.filter(programme=world.programme).order_by("-pk").first(),
+        token=token,
+        group=group,
+        birth_date=birth,
+    )
