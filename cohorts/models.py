@@ -168,7 +168,11 @@ class TrainingSession(models.Model):
                 name="session_cancellation_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "starts_at"])]
+        indexes = [
+            models.Index(fields=["cohort", "starts_at"]),
+            # The API's cursor pages (starts_at, id): any page is an index range scan.
+            models.Index(fields=["starts_at", "id"], name="session_starts_at_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.starts_at:%Y-%m-%d})"

@@ -219,6 +219,8 @@ class TutoringSession(models.Model):
         indexes = [
             models.Index(fields=["tutor", "starts_at"]),
             models.Index(fields=["assignment", "starts_at"]),
+            # The API's cursor pages (-starts_at, -id): any page is an index range scan.
+            models.Index(fields=["starts_at", "id"], name="tutoring_starts_at_id"),
         ]
 
     def __str__(self) -> str:

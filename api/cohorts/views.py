@@ -224,6 +224,12 @@ def _register(session: TrainingSession) -> list:
     return s.RegisterRowSerializer(selectors.session_register(session), many=True).data
 
 
+class TrainingSessionPagination(LargeTableCursorPagination):
+    # A programme's calendar grows without bound: pages by cursor, in time order, so the
+    # last page costs what the first does (an index on starts_at, id serves both).
+    ordering = ("starts_at", "id")
+
+
 @extend_schema_view(
     create=extend_schema(request=s.TrainingSessionCreateSerializer, responses={201: s.TrainingSessionSerializer}),
     partial_update=extend_schema(request=s.TrainingSessionUpdateSerializer, responses=s.TrainingSessionSerializer),
@@ -231,11 +237,13 @@ def _register(session: TrainingSession) -> list:
 class TrainingSessionViewSet(ScopedWriteViewSet):
     """Training sessions and outreach events: coordinators see their programmes', trainers
     the sessions they run, participants their cohort's. Filter by cohort, module, kind,
-    trainer and a date range (local dates); coordinators create, edit and cancel them."""
+    trainer and a date range (local dates); coordinators create, edit and cancel them.
+    Pages are cursor-based (``next`` / ``previous`` links, no total count)."""
 
     queryset = TrainingSession.objects.select_related("module").prefetch_related("trainers")
     serializer_class = s.TrainingSessionSerializer
     filterset_class = filters.TrainingSessionFilter
+    pagination_class = TrainingSessionPagination
     ordering_fields = ["starts_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
