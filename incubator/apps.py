@@ -11,6 +11,7 @@ class IncubatorConfig(AppConfig):
         from incubator import (  # noqa: F401
             access_funding,
             access_gdpr,
+            access_imports,
             access_participants,
             access_path,
             path_calendar,

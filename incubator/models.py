@@ -595,5 +595,6 @@ class CalendarFeed(models.Model):
         return f"{self.get_kind_display()} feed ({self.programme.code})"
 from incubator.models_funding import *  # noqa: E402, F403
 from incubator.models_gdpr import *  # noqa: E402, F403
+from incubator.models_imports import *  # noqa: E402, F403
 from incubator.models_participants import *  # noqa: E402, F403
 from incubator.models_path import *  # noqa: E402, F403
