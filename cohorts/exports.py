@@ -4,8 +4,9 @@ export for external evaluators.
 
 The pseudonymised export names nobody: each participant is a random code kept apart
 from identities (``incubator.Pseudonym``, readable by coordinators only); it carries the
-birth year and age band but never the date of birth, name, tax code, contacts or the
-"woman victim of violence" flag. Its aggregate tables suppress every cell under
+birth year and age band but never the date of birth, name, tax code, contacts, the
+special categories (disability, minority: only in the aggregate tables) or the "woman
+victim of violence" flag. Its aggregate tables suppress every cell under
 ``SMALL_CELL`` people, and the cells from which a suppressed one could be worked out
 (by subtraction from a shown total).
 
@@ -172,8 +173,6 @@ PARTICIPANT_COLUMNS = (
     "foreign_background",
     "homeless",
     "rural",
-    "disability",
-    "minority",
     "enrolment_status",
     "attendance_pct",
     "completed",
@@ -185,7 +184,9 @@ PARTICIPANT_COLUMNS = (
     "six_months_better_situation",
 )
 # What the export may read of entry data: the date of birth only to derive the year and
-# band, never the violence flag.
+# band, never the violence flag, and no special category (GDPR art. 9: disability,
+# minority) per person: those are counted only in the aggregate tables, small cells
+# suppressed.
 _ENTRY = (
     "gender",
     "labour_status",
@@ -194,8 +195,6 @@ _ENTRY = (
     "foreign_background",
     "homeless",
     "rural",
-    "disability",
-    "minority",
 )
 
 
