@@ -46,6 +46,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
 from cohorts.selectors import attendance_by_person
@@ -861,9 +862,9 @@ def rows_by_section(report: CohortReport) -> dict[str, list[list[Any]]]:
     f = report.funnel
     table["funnel"] = [[str(_("Step")), str(_("Number"))]] + [[str(FUNNEL_LABELS[k]), v] for k, v in f.steps()]
     table["funnel"] += [
-        [str(_("Ineligible")), f.ineligible],
-        [str(_("Waitlisted")), f.waitlisted],
-        [str(_("Rejected")), f.rejected],
+        [str(pgettext_lazy("selection funnel", "Ineligible")), f.ineligible],
+        [str(pgettext_lazy("selection funnel", "Waitlisted")), f.waitlisted],
+        [str(pgettext_lazy("selection funnel", "Rejected")), f.rejected],
         [str(_("Applications withdrawn")), f.applications_withdrawn],
         [str(_("Referred to crowdfunding tutoring")), f.referred_to_crowdfunding],
     ]
@@ -965,12 +966,12 @@ def rows_by_section(report: CohortReport) -> dict[str, list[list[Any]]]:
 
 FUNNEL_LABELS = {
     "applications": _("Applications"),
-    "eligible": _("Eligible"),
-    "evaluated": _("Evaluated"),
-    "admitted": _("Admitted"),
+    "eligible": pgettext_lazy("selection funnel", "Eligible"),
+    "evaluated": pgettext_lazy("selection funnel", "Evaluated"),
+    "admitted": pgettext_lazy("selection funnel", "Admitted"),
     "enrolled": _("Enrolled"),
-    "completed": _("Completed"),
-    "withdrawn": _("Withdrawn"),
+    "completed": pgettext_lazy("selection funnel", "Completed"),
+    "withdrawn": pgettext_lazy("selection funnel", "Withdrawn"),
 }
 
 SECTION_TITLES = {

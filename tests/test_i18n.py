@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
+
+from config.settings import base as base_settings
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 IT_PO = LOCALE / "it" / "LC_MESSAGES" / "django.po"
@@ -170,7 +173,23 @@ def test_catalogue_covers_every_translatable_string_in_the_source(tmp_path, monk
 # --- what people see ----------------------------------------------------------------------
 
 
+def test_the_product_speaks_italian_by_default():
+    assert base_settings.LANGUAGE_CODE == "it"
+    assert [code for code, _name in base_settings.LANGUAGES] == ["it", "en"]
+
+
+@pytest.fixture
+def product_default_language(settings):
+    """The product's default (config.settings.base): the test profile may read the English
+    source strings by default, these tests check what a user actually sees."""
+    settings.LANGUAGE_CODE = base_settings.LANGUAGE_CODE
+    yield
+    # A request leaves its language active in this thread: later tests start from none.
+    translation.deactivate()
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_default_language")
 def test_login_page_is_italian_by_default(client):
     response = client.get(reverse("login"))
     html = response.content.decode()
@@ -181,6 +200,7 @@ def test_login_page_is_italian_by_default(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_default_language")
 def test_login_page_is_english_on_request(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in html
@@ -188,6 +208,7 @@ def test_login_page_is_english_on_request(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_default_language")
 def test_language_cookie_wins_over_the_browser(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
@@ -195,6 +216,7 @@ def test_language_cookie_wins_over_the_browser(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_default_language")
 def test_language_switch_sets_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert response.status_code == 302
@@ -202,6 +224,7 @@ def test_language_switch_sets_english(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_default_language")
 def test_participant_portal_speaks_italian_then_english(client, world):
     client.force_login(world.participant)
     italian = client.get(reverse("cohorts:my-path")).content.decode()
@@ -212,6 +235,7 @@ def test_participant_portal_speaks_italian_then_english(client, world):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_default_language")
 def test_api_domain_error_is_in_the_requesters_language(api, world):
     body = {
         "programme": world.programme.pk,
