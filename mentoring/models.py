@@ -21,7 +21,9 @@ class UnitCostBand(models.Model):
     """A standard hourly unit cost (euro per hour) that values tutors' hours in a
     programme's timesheets, e.g. "Senior" at 50.00."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="unit_cost_bands")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="unit_cost_bands", verbose_name=_("programme")
+    )
     code = models.CharField(_("code"), max_length=20)
     label = models.CharField(_("label"), max_length=120)
     hourly_rate = models.DecimalField(_("hourly rate (EUR)"), **RATE, validators=[MinValueValidator(Decimal(0))])
@@ -48,9 +50,20 @@ class TutorProfile(models.Model):
     """A user holding the tutor role in a programme, as the matching and the timesheets
     see them. Contact data, when needed, comes from the linked person."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="tutor_profiles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tutor_profiles")
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="tutor_profiles")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="tutor_profiles", verbose_name=_("programme")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tutor_profiles", verbose_name=_("user")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_profiles",
+        verbose_name=_("person"),
+    )
     expertise = models.JSONField(
         _("expertise tags"), default=list, blank=True, help_text=_("Lower-case tags; venture themes count as tags.")
     )
@@ -62,7 +75,7 @@ class TutorProfile(models.Model):
     unit_cost_band = models.ForeignKey(
         UnitCostBand, on_delete=models.PROTECT, related_name="tutors", verbose_name=_("unit-cost band")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["programme", "user__last_name", "user__first_name", "id"]
@@ -85,12 +98,19 @@ class TutorConflict(models.Model):
     """A tutor's declared conflict of interest with a venture: the matching leaves the
     tutor out and assignments to that venture are refused."""
 
-    tutor = models.ForeignKey(TutorProfile, on_delete=models.CASCADE, related_name="conflicts")
-    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="tutor_conflicts")
+    tutor = models.ForeignKey(TutorProfile, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("tutor"))
+    venture = models.ForeignKey(
+        Venture, on_delete=models.CASCADE, related_name="tutor_conflicts", verbose_name=_("venture")
+    )
     note = models.CharField(_("note"), max_length=500)
     declared_at = models.DateTimeField(_("declared at"))
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared by"),
     )
 
     class Meta:
@@ -106,11 +126,13 @@ class TutorConflict(models.Model):
 class VentureNeeds(models.Model):
     """What a venture asks of its tutors, beyond its themes: keywords and languages."""
 
-    venture = models.OneToOneField(Venture, on_delete=models.CASCADE, related_name="mentoring_needs")
+    venture = models.OneToOneField(
+        Venture, on_delete=models.CASCADE, related_name="mentoring_needs", verbose_name=_("venture")
+    )
     keywords = models.JSONField(_("needs (keywords)"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("venture's tutoring needs")
@@ -128,15 +150,19 @@ class AssignmentRole(models.TextChoices):
 class Assignment(models.Model):
     """A tutor accompanying an enrolment for a period, with a budget of hours."""
 
-    tutor = models.ForeignKey(TutorProfile, on_delete=models.PROTECT, related_name="assignments")
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="tutor_assignments")
+    tutor = models.ForeignKey(
+        TutorProfile, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("tutor")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="tutor_assignments", verbose_name=_("enrolment")
+    )
     role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     hours_budget = models.DecimalField(
         _("hours budget"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -176,9 +202,11 @@ class TutoringSession(models.Model):
     ``TutoringSessionPrivateNote``, whose access rule never grants participants, so no
     serializer, page, export or feed built on this model can carry them."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="sessions")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("assignment")
+    )
     # Copied from the assignment so that overlaps and timesheets are one indexed lookup.
-    tutor = models.ForeignKey(TutorProfile, on_delete=models.PROTECT, related_name="sessions")
+    tutor = models.ForeignKey(TutorProfile, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("tutor"))
     starts_at = models.DateTimeField(_("start"))
     minutes = models.PositiveSmallIntegerField(
         _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSION_MINUTES)]
@@ -198,10 +226,15 @@ class TutoringSession(models.Model):
         Milestone, blank=True, related_name="tutoring_sessions", verbose_name=_("linked milestones")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = TutoringSessionQuerySet.as_manager()
 
@@ -232,10 +265,14 @@ class TutoringSessionPrivateNote(models.Model):
     coordinators. Kept apart so that a participant's queries never select it."""
 
     session = models.OneToOneField(
-        TutoringSession, on_delete=models.CASCADE, primary_key=True, related_name="private_note"
+        TutoringSession,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="private_note",
+        verbose_name=_("session"),
     )
     text = models.TextField(_("private notes"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("private note")
@@ -248,7 +285,9 @@ class TutoringSessionPrivateNote(models.Model):
 class ActionItem(models.Model):
     """Something to do after a session. Owner empty means the tutor."""
 
-    session = models.ForeignKey(TutoringSession, on_delete=models.CASCADE, related_name="action_items")
+    session = models.ForeignKey(
+        TutoringSession, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("session")
+    )
     text = models.CharField(_("text"), max_length=300)
     owner = models.ForeignKey(
         Person,
@@ -262,9 +301,14 @@ class ActionItem(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ActionItemQuerySet.as_manager()
 
