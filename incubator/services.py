@@ -922,6 +922,11 @@ def enrolment_change_status(
     resuming moves the end and the open milestones (``incubator.services_path``)."""
     from incubator import services_path  # the path module builds on this one
 
+    access.require_role(
+        actor,
+        Enrolment.objects.values_list("application__call__programme_id", flat=True).get(pk=enrolment.pk),
+        Role.COORDINATOR,
+    )
     if status == EnrolmentStatus.SUSPENDED:
         if not reason.strip():
             raise DomainError(_("Give the reason for the suspension."), code="reason_required", field="reason")

@@ -79,3 +79,12 @@ def api():
 
     client.as_ = as_
     return client
+
+
+@pytest.fixture
+def italian_default(settings):
+    """The product's default language (the test profile reads assertions in English)."""
+    from config.settings import base
+
+    settings.LANGUAGE_CODE = base.LANGUAGE_CODE
+    assert settings.LANGUAGE_CODE == "it"

@@ -188,6 +188,7 @@ def product_default_language(settings):
     translation.deactivate()
 
 
+@pytest.mark.usefixtures("italian_default")
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_login_page_is_italian_by_default(client):
@@ -223,6 +224,7 @@ def test_language_switch_sets_english(client):
     assert "Log in" in client.get(reverse("login")).content.decode()
 
 
+@pytest.mark.usefixtures("italian_default")
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_participant_portal_speaks_italian_then_english(client, world):
@@ -234,6 +236,7 @@ def test_participant_portal_speaks_italian_then_english(client, world):
     assert "My path" in english and "Log out" in english and "Il mio percorso" not in english
 
 
+@pytest.mark.usefixtures("italian_default")
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_api_domain_error_is_in_the_requesters_language(api, world):

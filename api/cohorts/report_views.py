@@ -17,8 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.base import ScopedReadOnlyViewSet
-from api.incubator.participants_serializers import VisibleRelatedField
+from api.base import ScopedReadOnlyViewSet, VisibleRelatedField
 from cohorts import services_reports
 from cohorts.access_reports import own_exports
 from cohorts.models import Cohort

@@ -7,10 +7,9 @@ People appear in registers and summaries by name only: never tax code or contact
 trainer reads the register of the sessions they run and nothing else about the people)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base import RoleHolderField, VisibleRelatedField
 from cohorts.models import (
     AttendanceStatus,
     Cohort,
@@ -18,29 +17,7 @@ from cohorts.models import (
     ModuleMode,
     TrainingSession,
 )
-from incubator import access
 from incubator.models import Call, Enrolment, Programme, Role, User
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A foreign key in a request body, resolved among the records the user may see."""
-
-    def get_queryset(self):
-        return access.visible(self.context["request"].user, super().get_queryset())
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class TrainerField(serializers.PrimaryKeyRelatedField):
-    """Users holding the trainer role in a programme the requester coordinates; the
-    service checks the session's own programme."""
-
-    def get_queryset(self):
-        user = self.context["request"].user
-        trainers = User.objects.filter(roles__role=Role.TUTOR, is_active=True)
-        if not access.is_admin(user):
-            trainers = trainers.filter(roles__programme__in=access.coordinated(user))
-        return trainers.distinct()
 
 
 def _percent_field(**kwargs) -> serializers.DecimalField:
@@ -186,7 +163,7 @@ class TrainingSessionCreateSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     online_url = serializers.URLField(required=False, allow_blank=True, default="")
-    trainers = TrainerField(many=True, required=False, default=list)
+    trainers = RoleHolderField(Role.TUTOR, many=True, required=False, default=list)
 
 
 class TrainingSessionUpdateSerializer(serializers.Serializer):
@@ -197,7 +174,7 @@ class TrainingSessionUpdateSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(required=False)
     place = serializers.CharField(max_length=300, required=False, allow_blank=True)
     online_url = serializers.URLField(required=False, allow_blank=True)
-    trainers = TrainerField(many=True, required=False)
+    trainers = RoleHolderField(Role.TUTOR, many=True, required=False)
 
 
 class CancelSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base import VisibleRelatedField
 from incubator import access
 from incubator.models import Application, Role, Venture
 from incubator.models_funding import (
@@ -29,14 +30,6 @@ PERCENT_FIELD = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_valu
 
 def Money(**kwargs) -> serializers.DecimalField:  # noqa: N802 - reads like a field class
     return serializers.DecimalField(**MONEY_FIELD, **kwargs)
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id among the records the requesting user may see (others: "does not
-    exist", exactly like an id that does not exist)."""
-
-    def get_queryset(self):
-        return access.visible(self.context["request"].user, self.queryset)
 
 
 class _CoordinatorOnly(serializers.ModelSerializer):

@@ -5,11 +5,9 @@ general person or venture serializers (DESIGN.md, "Sensitive data apart").
 Related records are looked up among those the user may see, so an id out of reach is
 "does not exist" (400), like an id that does not exist."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incubator import access
+from api.base import VisibleRelatedField
 from incubator.models import Enrolment, Person, Programme
 from incubator.models_participants import (
     AgeBand,
@@ -25,18 +23,6 @@ from incubator.models_participants import (
     TrainingUnitCost,
     VentureOutcome,
 )
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id resolved among the records the requesting user may see."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return access.visible(self.context["request"].user, self.model)
 
 
 class EntryDataSerializer(serializers.ModelSerializer):

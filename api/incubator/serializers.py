@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base import RoleHolderField, VisibleRelatedField
 from incubator import access
 from incubator.models import (
     ApplicantKind,
@@ -68,25 +69,6 @@ def viewer(context) -> Viewer:
     if "viewer" not in context:
         context["viewer"] = Viewer(context["request"].user)
     return context["viewer"]
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A foreign key in a request body, resolved among the records the user may see."""
-
-    def get_queryset(self):
-        return access.visible(self.context["request"].user, super().get_queryset())
-
-
-class EvaluatorField(serializers.PrimaryKeyRelatedField):
-    """Users holding the evaluator role in a programme the requester coordinates; the
-    service checks the application's own programme."""
-
-    def get_queryset(self):
-        user = self.context["request"].user
-        evaluators = User.objects.filter(roles__role=Role.EVALUATOR, is_active=True)
-        if not access.is_admin(user):
-            evaluators = evaluators.filter(roles__programme__in=access.coordinated(user))
-        return evaluators.distinct()
 
 
 def choice_list(choices, **kwargs) -> serializers.ListField:
@@ -448,7 +430,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class AssignEvaluatorSerializer(serializers.Serializer):
-    evaluator = EvaluatorField(queryset=User.objects.all())
+    evaluator = RoleHolderField(Role.EVALUATOR, queryset=User.objects.all())
 
 
 class CrowdfundingReferralSerializer(serializers.Serializer):

@@ -10,12 +10,11 @@ participant's request never selects the table."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incubator import access
-from incubator.models import Enrolment, Person, Programme, Role, User, Venture
+from api.base import RoleHolderField, VisibleRelatedField
+from incubator.models import Enrolment, Person, Programme, Role, Venture
 from mentoring import selectors, services
 from mentoring.models import (
     ActionItem,
@@ -34,18 +33,6 @@ from mentoring.models import (
 
 def _user(context):
     return context["request"].user
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleField(serializers.PrimaryKeyRelatedField):
-    """A primary key looked up among the records the requesting user may see."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return access.visible(_user(self.context), self.model)
 
 
 def person_name(person: Person | None) -> str:
@@ -69,7 +56,7 @@ class TutoringVentureSerializer(serializers.Serializer):
 
 
 class UnitCostBandSerializer(serializers.ModelSerializer):
-    programme = VisibleField(Programme)
+    programme = VisibleRelatedField(Programme)
 
     class Meta:
         model = UnitCostBand
@@ -107,22 +94,10 @@ class TutorProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class TutorUserField(serializers.PrimaryKeyRelatedField):
-    """Users holding the tutor role in a programme the requester coordinates."""
-
-    def get_queryset(self):
-        user = _user(self.context)
-        users = User.objects.filter(roles__role=Role.TUTOR)
-        if not access.is_admin(user):
-            users = users.filter(roles__programme__in=access.coordinated(user))
-        return users.distinct()
-
-
 class TutorProfileCreateSerializer(serializers.Serializer):
-    programme = VisibleField(Programme)
-    user = TutorUserField()
-    unit_cost_band = VisibleField(UnitCostBand)
+    programme = VisibleRelatedField(Programme)
+    user = RoleHolderField(Role.TUTOR)
+    unit_cost_band = VisibleRelatedField(UnitCostBand)
     kind = serializers.ChoiceField(choices=TutorKind.choices)
     capacity = serializers.IntegerField(min_value=0, default=5)
     expertise = serializers.ListField(child=serializers.CharField(max_length=60), default=list)
@@ -130,7 +105,7 @@ class TutorProfileCreateSerializer(serializers.Serializer):
 
 
 class TutorProfileUpdateSerializer(serializers.Serializer):
-    unit_cost_band = VisibleField(UnitCostBand, required=False)
+    unit_cost_band = VisibleRelatedField(UnitCostBand, required=False)
     kind = serializers.ChoiceField(choices=TutorKind.choices, required=False)
     capacity = serializers.IntegerField(min_value=0, required=False)
     expertise = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
@@ -138,8 +113,8 @@ class TutorProfileUpdateSerializer(serializers.Serializer):
 
 
 class TutorConflictSerializer(serializers.ModelSerializer):
-    tutor = VisibleField(TutorProfile)
-    venture = VisibleField(Venture)
+    tutor = VisibleRelatedField(TutorProfile)
+    venture = VisibleRelatedField(Venture)
 
     class Meta:
         model = TutorConflict
@@ -148,7 +123,7 @@ class TutorConflictSerializer(serializers.ModelSerializer):
 
 
 class VentureNeedsSerializer(serializers.ModelSerializer):
-    venture = VisibleField(Venture)
+    venture = VisibleRelatedField(Venture)
 
     class Meta:
         model = VentureNeeds
@@ -203,8 +178,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
-    tutor = VisibleField(TutorProfile)
-    enrolment = VisibleField(Enrolment)
+    tutor = VisibleRelatedField(TutorProfile)
+    enrolment = VisibleRelatedField(Enrolment)
     role = serializers.ChoiceField(choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -280,7 +255,7 @@ class ActionItemInputSerializer(serializers.Serializer):
 
 
 class ActionItemCreateSerializer(ActionItemInputSerializer):
-    session = VisibleField(TutoringSession)
+    session = VisibleRelatedField(TutoringSession)
 
 
 class ActionItemUpdateSerializer(serializers.Serializer):
@@ -352,7 +327,7 @@ class TutoringSessionStaffSerializer(TutoringSessionSerializer):
 
 
 class TutoringSessionWriteSerializer(serializers.Serializer):
-    assignment = VisibleField(Assignment)
+    assignment = VisibleRelatedField(Assignment)
     starts_at = serializers.DateTimeField()
     minutes = serializers.IntegerField(default=60)
     mode = serializers.ChoiceField(choices=SessionMode.choices, default=SessionMode.IN_PERSON)

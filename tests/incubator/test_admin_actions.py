@@ -509,6 +509,13 @@ def _venture_change(world, legal_form_row: dict) -> dict:
     member = venture.team.get()
     current = venture.legal_forms.get()
     return {
+        # The venture's own fields (unchanged) are on the change form too (venture_update).
+        "title": venture.title,
+        "summary": venture.summary,
+        "social_need": venture.social_need,
+        "themes": venture.themes,
+        "target_area": venture.target_area,
+        "applicant_kind": venture.applicant_kind,
         **management("team", 1, 1),
         "team-0-id": member.pk,
         "team-0-venture": venture.pk,
@@ -528,6 +535,17 @@ def test_change_venture_adds_a_legal_form_through_the_service(coordinator_client
     assert response.status_code == 302
     assert world.venture.legal_forms.order_by("-effective_on").first().legal_form == "social_cooperative"
     assert m.AuditEvent.objects.filter(verb="venture.legal_form", target_id=world.venture.pk).exists()
+
+
+def test_change_venture_fields_through_the_service(coordinator_client, world):
+    data = _venture_change(world, {})
+    data["title"] = "Cucina di comunità"
+    data.update(management("legal_forms", 1, 1))
+    response = coordinator_client.post(change("venture", world.venture), data)
+    assert response.status_code == 302
+    world.venture.refresh_from_db()
+    assert world.venture.title == "Cucina di comunità"
+    assert m.AuditEvent.objects.filter(verb="venture.update", target_id=world.venture.pk).exists()
 
 
 def test_change_venture_refused_legal_form_date_is_a_form_error(coordinator_client, world):

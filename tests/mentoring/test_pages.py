@@ -79,6 +79,7 @@ def sessions(mentoring):
 # --- my ventures ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("italian_default")
 def test_my_ventures_shows_last_session_hours_and_items(client, mentoring, sessions):
     response = _login(client, mentoring.world.tutor).get(reverse("mentoring:my-ventures"))
     assert response.status_code == 200
@@ -266,6 +267,7 @@ def _timesheet_url(m, name="mentoring:timesheet", **kwargs):
     return reverse(name, kwargs={"tutor_pk": m.profile.pk, "year": 2026, "month": 3, **kwargs})
 
 
+@pytest.mark.usefixtures("italian_default")
 def test_printable_timesheet_with_totals_and_signature_lines(client, mentoring, sessions):
     response = _login(client, mentoring.world.tutor).get(_timesheet_url(mentoring))
     assert response.status_code == 200

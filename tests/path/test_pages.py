@@ -33,6 +33,7 @@ def _messages(response) -> list[str]:
 # --- the participant portal --------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("italian_default")
 def test_portal_shows_the_whole_path_in_italian_by_default(world, picture):
     response = browser(world.participant).get("/my-path/")
     assert response.status_code == 200
