@@ -22,7 +22,15 @@ from cohorts import services as cohort_services
 from cohorts import services_reports
 from incubator import models as m
 from incubator import services, services_gdpr, services_participants, services_path
-from incubator.models_funding import DeMinimisAid, ExpenseItem, ExpenseReport, Grant, MatchingRule, Tranche
+from incubator.models_funding import (
+    DeMinimisAid,
+    ExpenseItem,
+    ExpenseReport,
+    Grant,
+    GrantBudgetLine,
+    MatchingRule,
+    Tranche,
+)
 from incubator.models_path import EnrolmentSuspension
 from mentoring import services as mentoring_services
 from tests import factories as f
@@ -170,6 +178,7 @@ def build_full(world: World) -> Full:
         starts_on=today - dt.timedelta(days=180),
         ends_on=today + dt.timedelta(days=500),
     )
+    GrantBudgetLine.objects.create(grant=grant, category="equipment", amount=Decimal("20000.00"))
     tranche = Tranche.objects.create(
         grant=grant, kind="advance", amount=Decimal("100.00"), grant_amount=grant.amount, guarantee_reference="G-1"
     )
