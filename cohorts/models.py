@@ -40,8 +40,10 @@ class Cohort(models.Model):
     (checked by the services); the programme is kept here because every access rule
     and calendar feed is scoped by it."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="cohorts")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
+    )
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("call"))
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
@@ -56,9 +58,11 @@ class Cohort(models.Model):
         **PERCENT,
         help_text=_("Attendance a participant needs for grant eligibility (by default the call's)."),
     )
-    enrolments = models.ManyToManyField(Enrolment, through="CohortEnrolment", related_name="cohorts")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    enrolments = models.ManyToManyField(
+        Enrolment, through="CohortEnrolment", related_name="cohorts", verbose_name=_("enrolments")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = CohortQuerySet.as_manager()
 
@@ -85,9 +89,11 @@ class Cohort(models.Model):
 class CohortEnrolment(models.Model):
     """An enrolment's place in a cohort: an enrolment belongs to at most one cohort."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="cohort_membership")
-    added_at = models.DateTimeField(auto_now_add=True)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cohort"))
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="cohort_membership", verbose_name=_("enrolment")
+    )
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         ordering = ["cohort", "id"]
@@ -99,7 +105,7 @@ class CohortEnrolment(models.Model):
 
 
 class CurriculumModule(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="modules")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="modules", verbose_name=_("cohort"))
     title = models.CharField(_("title"), max_length=200)
     planned_hours = models.DecimalField(_("planned hours"), max_digits=6, decimal_places=2)
     mode = models.CharField(_("mode"), max_length=12, choices=ModuleMode.choices, default=ModuleMode.IN_PRESENCE)
@@ -126,9 +132,14 @@ class TrainingSession(models.Model):
         TRAINING = "training", _("Training")
         OUTREACH = "outreach", _("Outreach event")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="sessions")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("cohort"))
     module = models.ForeignKey(
-        CurriculumModule, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+        CurriculumModule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("module"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TRAINING)
     topic = models.CharField(_("topic"), max_length=300)
@@ -148,7 +159,7 @@ class TrainingSession(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = TrainingSessionQuerySet.as_manager()
@@ -197,15 +208,22 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(models.Model):
     """One participant's mark on one session's register (one per person per session)."""
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="attendance")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("session")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("person"))
     status = models.CharField(_("status"), max_length=10, choices=AttendanceStatus.choices)
     minutes_attended = models.PositiveIntegerField(
         _("minutes attended"), null=True, blank=True, help_text=_("Only for partial attendance.")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
     )
     marked_at = models.DateTimeField(_("marked at"))
 

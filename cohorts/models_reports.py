@@ -38,10 +38,22 @@ def export_path(instance, filename: str) -> str:
 
 
 class ReportExport(models.Model):
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_exports")
-    programme = models.ForeignKey("incubator.Programme", on_delete=models.CASCADE, related_name="report_exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+        verbose_name=_("requested by"),
+    )
+    programme = models.ForeignKey(
+        "incubator.Programme", on_delete=models.CASCADE, related_name="report_exports", verbose_name=_("programme")
+    )
     cohort = models.ForeignKey(
-        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="report_exports"
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_exports",
+        verbose_name=_("cohort"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ExportKind.choices)
     date_from = models.DateField(_("from"), null=True, blank=True)
@@ -54,7 +66,7 @@ class ReportExport(models.Model):
     participants = models.PositiveIntegerField(_("participants"), default=0)
     file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=255)
     error = models.TextField(_("error"), blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task id"))
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
