@@ -97,8 +97,12 @@ class Programme(models.Model):
 
 
 class RoleAssignment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="roles", verbose_name=_("programme")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
     class Meta:
@@ -111,7 +115,9 @@ class RoleAssignment(models.Model):
 
 
 class Call(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
+    )
     title = models.CharField(_("title"), max_length=200)
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     opens_at = models.DateTimeField(_("opens at"))
@@ -152,7 +158,7 @@ class Call(models.Model):
 
 
 class Criterion(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
     name = models.CharField(_("name"), max_length=200)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
@@ -177,7 +183,7 @@ class ChecklistItem(models.Model):
         ELIGIBILITY = "eligibility", _("Eligibility")
         PREFEASIBILITY = "prefeasibility", _("Prefeasibility")
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="checklist")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("call"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ELIGIBILITY)
     question = models.CharField(_("question"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -195,17 +201,24 @@ class ChecklistItem(models.Model):
 class Person(models.Model):
     """A natural person known to a programme. ESF+ entry data lives apart (restricted)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="people")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="people", verbose_name=_("programme")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     tax_code = models.CharField(_("tax code"), max_length=16, validators=[validate_tax_code])
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user"),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -220,7 +233,9 @@ class Person(models.Model):
 
 
 class Venture(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="ventures")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="ventures", verbose_name=_("programme")
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     social_need = models.TextField(_("social need"), blank=True)
@@ -229,8 +244,8 @@ class Venture(models.Model):
     applicant_kind = models.CharField(
         _("applicant kind"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.INDIVIDUAL
     )
-    members = models.ManyToManyField(Person, through="TeamMember", related_name="ventures")
-    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(Person, through="TeamMember", related_name="ventures", verbose_name=_("members"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["title", "id"]
@@ -246,8 +261,8 @@ class TeamMember(models.Model):
         LEAD = "lead", _("Idea holder (lead)")
         MEMBER = "member", _("Team member")
 
-    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="team")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="team", verbose_name=_("venture"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=8, choices=TeamRole.choices, default=TeamRole.MEMBER)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -270,7 +285,9 @@ class TeamMember(models.Model):
 class LegalFormChange(models.Model):
     """History of a venture's legal form; the current form is the latest by date."""
 
-    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="legal_forms")
+    venture = models.ForeignKey(
+        Venture, on_delete=models.CASCADE, related_name="legal_forms", verbose_name=_("venture")
+    )
     legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
     effective_on = models.DateField(_("effective on"))
     registration_number = models.CharField(_("registration / VAT number"), max_length=40, blank=True)
@@ -302,8 +319,10 @@ class ApplicationState(models.TextChoices):
 
 
 class Application(models.Model):
-    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="applications")
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    venture = models.ForeignKey(
+        Venture, on_delete=models.PROTECT, related_name="applications", verbose_name=_("venture")
+    )
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
     state = models.CharField(
         _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
     )
@@ -315,7 +334,7 @@ class Application(models.Model):
     crowdfunding_referral = models.BooleanField(
         _("referred to crowdfunding tutoring"), default=False, help_text=_("For ideas not admitted to grants.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -337,8 +356,10 @@ class Application(models.Model):
 
 
 class ChecklistAnswer(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checklist_answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="checklist_answers", verbose_name=_("application")
+    )
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("item"))
     answer = models.BooleanField(_("answer"))
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -356,8 +377,12 @@ class ChecklistAnswer(models.Model):
 class Evaluation(models.Model):
     """An evaluator's assignment to an application, their conflict declaration and scores."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evaluations")
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("application")
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("evaluator")
+    )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     conflict_declared = models.BooleanField(_("conflict of interest declared"), default=False)
     conflict_note = models.CharField(_("conflict note"), max_length=500, blank=True)
@@ -386,8 +411,12 @@ class Evaluation(models.Model):
 
 
 class Score(models.Model):
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
     value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
     # Copied from the criterion so that the range is a database rule, not only a form rule.
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
@@ -414,7 +443,9 @@ class EnrolmentStatus(models.TextChoices):
 class Enrolment(models.Model):
     """The accompaniment path of an admitted venture (up to the call's max months)."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="enrolment")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="enrolment", verbose_name=_("application")
+    )
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     # Copied from the call when the enrolment is created: the cap is a database rule.
@@ -453,12 +484,21 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     verb = models.CharField(_("verb"), max_length=60)
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("programme")
+    )
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("target type")
+    )
+    target_id = models.PositiveBigIntegerField(verbose_name=_("target id"))
     target_repr = models.CharField(_("target"), max_length=300)
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
@@ -477,7 +517,9 @@ class AuditEvent(models.Model):
 class MilestoneTemplate(models.Model):
     """A step of a programme's standard path, copied into each enrolment's plan."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestone_templates")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="milestone_templates", verbose_name=_("programme")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     offset_months = models.PositiveSmallIntegerField(_("months from the start"))
@@ -509,9 +551,16 @@ class MilestoneState(models.TextChoices):
 class Milestone(models.Model):
     """A step of one enrolment's plan. Overdue is derived (due before today, not closed)."""
 
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="milestones")
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("enrolment")
+    )
     template = models.ForeignKey(
-        MilestoneTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+        MilestoneTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("template"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -524,7 +573,12 @@ class Milestone(models.Model):
     waiver_reason = models.CharField(_("waiver reason"), max_length=500, blank=True)
     achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     # The calendar feeds' change time per deadline (DTSTAMP, Last-Modified).
@@ -560,15 +614,24 @@ class CalendarFeed(models.Model):
         TUTOR = "tutor", _("Tutor / trainer")
         COHORT = "cohort", _("Cohort")
 
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_feed_token, editable=False, verbose_name=_("token")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="calendar_feeds")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name=_("programme")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+        verbose_name=_("user"),
     )
     # The cohort of a cohort feed (cohorts depend on incubator, so no foreign key here).
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("subject id"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
@@ -593,6 +656,8 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} feed ({self.programme.code})"
+
+
 from incubator.models_funding import *  # noqa: E402, F403
 from incubator.models_gdpr import *  # noqa: E402, F403
 from incubator.models_imports import *  # noqa: E402, F403

@@ -48,8 +48,10 @@ class GrantState(models.TextChoices):
 class Grant(models.Model):
     """A non-repayable grant to a venture admitted through ``application``."""
 
-    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="grants")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="grants")
+    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="grants", verbose_name=_("venture"))
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="grants", verbose_name=_("application")
+    )
     # The single undertaking (tax code or VAT number) whose de minimis aid this grant is.
     undertaking = models.CharField(
         _("single undertaking (tax code / VAT)"), max_length=16, validators=[validate_tax_code]
@@ -69,7 +71,7 @@ class Grant(models.Model):
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True, help_text=_("Coordinators only."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -121,7 +123,7 @@ class ExpenseCategory(models.TextChoices):
 class GrantBudgetLine(models.Model):
     """The approved budget of a grant per expense category."""
 
-    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="budget_lines")
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("grant"))
     category = models.CharField(_("category"), max_length=16, choices=ExpenseCategory.choices)
     amount = models.DecimalField(_("budget (EUR)"), **MONEY)
 
@@ -151,7 +153,7 @@ class TrancheState(models.TextChoices):
 
 
 class Tranche(models.Model):
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="tranches")
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("grant"))
     kind = models.CharField(_("kind"), max_length=8, choices=TrancheKind.choices)
     amount = models.DecimalField(_("amount (EUR)"), **MONEY)
     # Copied from the grant so that "advance <= 30 %" and "<= grant" are database rules.
@@ -160,7 +162,12 @@ class Tranche(models.Model):
     guarantee_reference = models.CharField(_("guarantee reference"), max_length=100, blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -202,7 +209,7 @@ class ExpenseReportState(models.TextChoices):
 class ExpenseReport(models.Model):
     """The expenses of one reporting period; the final report opens the balance."""
 
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="expense_reports")
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="expense_reports", verbose_name=_("grant"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     is_final = models.BooleanField(_("final report"), default=False)
@@ -211,7 +218,7 @@ class ExpenseReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["grant", "period_start", "id"]
@@ -242,9 +249,9 @@ def expense_document_path(instance, filename: str) -> str:
 
 
 class ExpenseItem(models.Model):
-    report = models.ForeignKey(ExpenseReport, on_delete=models.PROTECT, related_name="items")
+    report = models.ForeignKey(ExpenseReport, on_delete=models.PROTECT, related_name="items", verbose_name=_("report"))
     # The report's grant, repeated so that lists and the budget selector filter by it directly.
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="expense_items")
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="expense_items", verbose_name=_("grant"))
     category = models.CharField(_("category"), max_length=16, choices=ExpenseCategory.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     supplier = models.CharField(_("supplier"), max_length=200)
@@ -259,10 +266,15 @@ class ExpenseItem(models.Model):
     )
     rejection_reason = models.CharField(_("rejection reason"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["grant", "invoice_date", "id"]
@@ -298,9 +310,20 @@ class DeMinimisAid(models.Model):
         DECLARED = "declared", _("Declared by the undertaking")
 
     undertaking = models.CharField(_("single undertaking (tax code / VAT)"), max_length=16, db_index=True)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="de_minimis_aid")
-    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, null=True, blank=True, related_name="de_minimis_aid")
-    grant = models.OneToOneField(Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="de_minimis")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="de_minimis_aid", verbose_name=_("programme")
+    )
+    venture = models.ForeignKey(
+        Venture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="de_minimis_aid",
+        verbose_name=_("venture"),
+    )
+    grant = models.OneToOneField(
+        Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="de_minimis", verbose_name=_("grant")
+    )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     granting_body = models.CharField(_("granting body"), max_length=200)
     granted_on = models.DateField(_("granted on"))
@@ -309,7 +332,7 @@ class DeMinimisAid(models.Model):
         _("withdrawn on"), null=True, blank=True, help_text=_("Revoked aid no longer counts.")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["undertaking", "-granted_on", "-id"]
@@ -332,7 +355,9 @@ class MatchingRule(models.Model):
     """The city's matching of crowdfunding: matched = min(cap, budget x rate) when the
     raised amount reaches threshold x budget, else nothing."""
 
-    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="matching_rule")
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="matching_rule", verbose_name=_("programme")
+    )
     threshold_pct = models.DecimalField(_("threshold (% of the budget raised)"), max_digits=5, decimal_places=2)
     match_rate_pct = models.DecimalField(_("match rate (% of the budget)"), max_digits=5, decimal_places=2)
     cap = models.DecimalField(_("cap (EUR)"), **MONEY)
@@ -369,7 +394,7 @@ class CampaignState(models.TextChoices):
 
 
 class CrowdfundingCampaign(models.Model):
-    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="campaigns")
+    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("venture"))
     platform = models.CharField(_("platform"), max_length=100)
     url = models.URLField(_("campaign URL"), blank=True)
     model = models.CharField(_("model"), max_length=10, choices=CampaignModel.choices)
@@ -389,7 +414,7 @@ class CrowdfundingCampaign(models.Model):
     matched = models.DecimalField(_("matched (EUR)"), **MONEY, default=0)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     internal_note = models.TextField(_("internal note"), blank=True, help_text=_("Coordinators only."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -29,18 +29,30 @@ class ConsentPurpose(models.TextChoices):
 
 
 class ConsentRecord(models.Model):
-    person = models.ForeignKey("incubator.Person", on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(
+        "incubator.Person", on_delete=models.CASCADE, related_name="consents", verbose_name=_("person")
+    )
     purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
     given = models.BooleanField(_("given"), help_text=_("Cleared: the person refused."))
     decided_at = models.DateTimeField(_("decided at"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("e.g. the signed form's reference."))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn recorded by"),
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
@@ -86,11 +98,20 @@ class ErasureRequest(models.Model):
     """One erasure request and what came of it. Erasure is anonymisation: the person's
     identity goes, the figures the programme reports stay."""
 
-    person = models.ForeignKey("incubator.Person", on_delete=models.PROTECT, related_name="erasure_requests")
-    programme = models.ForeignKey("incubator.Programme", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "incubator.Person", on_delete=models.PROTECT, related_name="erasure_requests", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        "incubator.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
     origin = models.CharField(_("origin"), max_length=10, choices=ErasureOrigin.choices)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=ErasureOutcome.choices)

@@ -21,15 +21,17 @@ class ImportJobStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("requested by")
+    )
     # What the back office imports into and with which resource and format (its own
     # lists), so that the worker runs exactly the import the user confirmed.
     model = models.CharField(_("records"), max_length=100)
-    resource = models.CharField(max_length=200)
-    format_index = models.PositiveSmallIntegerField()
+    resource = models.CharField(max_length=200, verbose_name=_("resource"))
+    format_index = models.PositiveSmallIntegerField(verbose_name=_("format"))
     # The upload waits in the shared file storage (MEDIA_ROOT) under this name; removed
     # once the import has run.
-    file_name = models.CharField(max_length=255)
+    file_name = models.CharField(max_length=255, verbose_name=_("file name"))
     original_name = models.CharField(_("file"), max_length=255)
     rows = models.PositiveIntegerField(_("rows"))
     status = models.CharField(
@@ -38,7 +40,7 @@ class ImportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     totals = models.JSONField(_("rows by outcome"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task id"))
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

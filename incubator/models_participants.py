@@ -104,7 +104,9 @@ class ParticipantEntryData(models.Model):
     """A person's ESF+ data at entry into the operation. Visible only to the programme's
     coordinators and to the person; every read is logged (``SensitiveDataRead``)."""
 
-    person = models.OneToOneField("incubator.Person", on_delete=models.CASCADE, related_name="entry_data")
+    person = models.OneToOneField(
+        "incubator.Person", on_delete=models.CASCADE, related_name="entry_data", verbose_name=_("person")
+    )
     entered_on = models.DateField(_("date of entry"), help_text=_("The age band is computed at this date."))
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
@@ -126,7 +128,12 @@ class ParticipantEntryData(models.Model):
     # Project-specific and the most restricted datum: never exported except to the person.
     victim_of_violence = models.BooleanField(_("woman victim of violence"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -188,8 +195,12 @@ class ParticipantResult(models.Model):
     """The ESF+ result indicators of one participant for one enrolment, at exit (within
     four weeks of leaving) or six months after leaving, with the source of the data."""
 
-    person = models.ForeignKey("incubator.Person", on_delete=models.CASCADE, related_name="results")
-    enrolment = models.ForeignKey("incubator.Enrolment", on_delete=models.CASCADE, related_name="participant_results")
+    person = models.ForeignKey(
+        "incubator.Person", on_delete=models.CASCADE, related_name="results", verbose_name=_("person")
+    )
+    enrolment = models.ForeignKey(
+        "incubator.Enrolment", on_delete=models.CASCADE, related_name="participant_results", verbose_name=_("enrolment")
+    )
     timing = models.CharField(_("when"), max_length=12, choices=ResultTiming.choices)
     left_on = models.DateField(_("left the operation on"))
     observed_on = models.DateField(_("observed on"))
@@ -201,7 +212,12 @@ class ParticipantResult(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=OutcomeSource.choices)
     source_note = models.CharField(_("source details"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -238,7 +254,9 @@ class VentureOutcome(models.Model):
     """What a venture has become, as last observed for its enrolment. The legal entity is
     read from the venture's legal-form history, the one record of it."""
 
-    enrolment = models.OneToOneField("incubator.Enrolment", on_delete=models.CASCADE, related_name="venture_outcome")
+    enrolment = models.OneToOneField(
+        "incubator.Enrolment", on_delete=models.CASCADE, related_name="venture_outcome", verbose_name=_("enrolment")
+    )
     observed_on = models.DateField(_("observed on"))
     jobs_women = models.PositiveIntegerField(_("jobs created: women"), default=0)
     jobs_men = models.PositiveIntegerField(_("jobs created: men"), default=0)
@@ -253,7 +271,12 @@ class VentureOutcome(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=OutcomeSource.choices)
     source_note = models.CharField(_("source details"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -281,7 +304,9 @@ class TrainingUnitCost(models.Model):
     reimbursable = course hours x ``course_hour_rate`` + participant-hours attended x
     ``participant_hour_rate``. Tutoring is valued at the tutors' own unit-cost bands."""
 
-    programme = models.OneToOneField("incubator.Programme", on_delete=models.CASCADE, related_name="training_unit_cost")
+    programme = models.OneToOneField(
+        "incubator.Programme", on_delete=models.CASCADE, related_name="training_unit_cost", verbose_name=_("programme")
+    )
     course_hour_rate = models.DecimalField(_("rate per course hour (EUR)"), max_digits=9, decimal_places=2)
     participant_hour_rate = models.DecimalField(_("rate per participant-hour (EUR)"), max_digits=9, decimal_places=2)
     reference = models.CharField(
@@ -311,9 +336,11 @@ class Pseudonym(models.Model):
     """The random id that stands for a person in pseudonymised exports. This table is the
     only link back to the person and only the programme's coordinators may read it."""
 
-    person = models.OneToOneField("incubator.Person", on_delete=models.CASCADE, related_name="pseudonym")
+    person = models.OneToOneField(
+        "incubator.Person", on_delete=models.CASCADE, related_name="pseudonym", verbose_name=_("person")
+    )
     code = models.CharField(_("pseudonym"), max_length=20, unique=True, default=new_pseudonym, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["code"]
@@ -337,14 +364,26 @@ class SensitiveDataRead(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     reader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reader"),
     )
     # Kept so that the log still names the reader if the account is deleted.
     reader_username = models.CharField(_("reader"), max_length=150)
     person = models.ForeignKey(
-        "incubator.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="sensitive_reads"
+        "incubator.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sensitive_reads",
+        verbose_name=_("person"),
     )
-    programme = models.ForeignKey("incubator.Programme", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        "incubator.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=ReadChannel.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
 

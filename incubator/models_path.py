@@ -14,14 +14,21 @@ class EnrolmentSuspension(models.Model):
     """A pause of an enrolment's clock. Open while ``ends_on`` is empty; when it closes the
     open milestones' due dates move by its length (never past the enrolment's end)."""
 
-    enrolment = models.ForeignKey("incubator.Enrolment", on_delete=models.CASCADE, related_name="suspensions")
+    enrolment = models.ForeignKey(
+        "incubator.Enrolment", on_delete=models.CASCADE, related_name="suspensions", verbose_name=_("enrolment")
+    )
     starts_on = models.DateField(_("suspended from"))
     ends_on = models.DateField(_("resumed on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["enrolment", "starts_on", "id"]
@@ -44,4 +51,3 @@ class EnrolmentSuspension(models.Model):
     @property
     def days(self) -> int | None:
         return (self.ends_on - self.starts_on).days if self.ends_on else None
-
