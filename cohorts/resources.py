@@ -3,7 +3,7 @@ is one row per mark; edit it in a spreadsheet and import it back. Rows are writt
 ``cohorts.services.attendance_mark_bulk``, all or nothing, with a dry-run preview: see
 ``incubator.importing``."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
@@ -13,7 +13,15 @@ from import_export.results import RowResult
 from cohorts import services
 from cohorts.models import Attendance, AttendanceStatus, TrainingSession
 from incubator import access
-from incubator.importing import ChoiceWidget, DateTimeWidget, ServiceResource, TextWidget, parse_decimal
+from incubator.exceptions import NotPermitted
+from incubator.importing import (
+    BatchOutcome,
+    ChoiceWidget,
+    DateTimeWidget,
+    ServiceResource,
+    TextWidget,
+    parse_decimal,
+)
 
 # Paper registers and Italian spreadsheets use these words and initials as often as codes.
 STATUS_WORDS = {
@@ -53,13 +61,37 @@ class WholeNumberWidget(widgets.IntegerWidget):
         return value
 
 
+def _groups(rows):
+    """The rows as (session, [(row number, values)]) groups in file order: a group holds
+    each person at most once, so a person marked again later in the file starts a new
+    group written after the first."""
+    groups, open_groups = [], {}
+    for number, values in rows:
+        session, person = values["session"], values["person"]
+        current = open_groups.get(session.pk)
+        if current is None or person in current[1]:
+            current = ([], set())
+            open_groups[session.pk] = current
+            groups.append((session, current[0]))
+        current[0].append((number, values))
+        current[1].add(person)
+    return groups
+
+
 def _column(name: str, attribute: str | None = None, widget=None, readonly: bool = False) -> Field:
     return Field(attribute=attribute, column_name=name, widget=widget or TextWidget(), readonly=readonly)
 
 
 class AttendanceResource(ServiceResource):
     """One row per mark: ``session`` and ``person`` are ids (the columns between them only
-    help the reader); ``status`` is a code, its label, or P / A / G."""
+    help the reader); ``status`` is a code, its label, or P / A / G.
+
+    Batched: the rows of one session are marked with one ``attendance_mark_bulk`` call
+    (the register's own service), so a 2,000-row file is a few dozen service calls, not
+    2,000. A person given twice for a session is marked twice, in file order, as a row by
+    row import would."""
+
+    batched = True
 
     session = _column("session", "session_id", WholeNumberWidget())
     session_start = _column("session_start", "session__starts_at", DateTimeWidget(), readonly=True)
@@ -77,6 +109,9 @@ class AttendanceResource(ServiceResource):
     class Meta:
         model = Attendance
         name = _("Attendance")
+        # No savepoint per row: rows are only cleaned one by one and written together
+        # (``save_batch``); the import's own transaction keeps it all or nothing.
+        use_bulk = True
         fields = (
             "session",
             "session_start",
@@ -91,13 +126,20 @@ class AttendanceResource(ServiceResource):
         )
         export_order = fields
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._sessions: dict[int, TrainingSession | None] = {}
+
     def clean_session(self, value, values):
         if value is None:
             raise ValueError(gettext("This field is required."))
-        session = access.visible(self.actor, TrainingSession).select_related("cohort").filter(pk=value).first()
-        if session is None:
+        # A file has many rows per session: each session is looked up once.
+        if value not in self._sessions:
+            visible = access.visible(self.actor, TrainingSession).select_related("cohort")
+            self._sessions[value] = visible.filter(pk=value).first()
+        if self._sessions[value] is None:
             raise ValueError(gettext("There is no session %(id)s among yours.") % {"id": value})
-        return session
+        return self._sessions[value]
 
     def clean_person(self, value, values):
         if value is None:
@@ -109,23 +151,50 @@ class AttendanceResource(ServiceResource):
             raise ValueError(gettext("This field is required."))
         return value
 
-    def save_row(self, values):
-        mark = {
-            "person": values["person"],
-            "status": values["status"],
-            "minutes_attended": values.get("minutes_attended"),
-            "note": values.get("note", ""),
-        }
-        try:
-            result = services.attendance_mark_bulk(actor=self.actor, session=values["session"], marks=[mark])
-        except services.MarkError as exc:
-            raise ValidationError({exc.column: [exc.detail]}) from None
-        record = Attendance.objects.get(session=values["session"], person_id=values["person"])
-        if result.created:
-            return record, RowResult.IMPORT_TYPE_NEW
-        if result.updated:
-            return record, RowResult.IMPORT_TYPE_UPDATE
-        return record, RowResult.IMPORT_TYPE_SKIP
+    def save_batch(self, rows):
+        outcome = BatchOutcome()
+        groups = _groups(rows)
+        for done, (session, group) in enumerate(groups):
+            self.report(done, len(groups), phase=(0.5, 1.0), every=1)
+            marks = [
+                {
+                    "person": values["person"],
+                    "status": values["status"],
+                    "minutes_attended": values.get("minutes_attended"),
+                    "note": values.get("note", ""),
+                }
+                for _number, values in group
+            ]
+            try:
+                result = services.attendance_mark_bulk(actor=self.actor, session=session, marks=marks)
+            except services.MarkError as exc:
+                outcome.refused[group[exc.position - 1][0]] = ValidationError({exc.column: [exc.detail]})
+                continue
+            except ValidationError as exc:  # the session's own refusal: every row of it
+                outcome.refused.update({number: exc for number, _values in group})
+                continue
+            except NotPermitted as exc:
+                refusal = ValidationError({NON_FIELD_ERRORS: [exc.message]})
+                outcome.refused.update({number: refusal for number, _values in group})
+                continue
+            records = {
+                mark.person_id: mark
+                for mark in Attendance.objects.filter(
+                    session=session, person_id__in=[values["person"] for _number, values in group]
+                ).select_related("session__module", "person")
+            }
+            created, updated = set(result.created), set(result.updated)
+            for number, values in group:
+                person = values["person"]
+                kind = (
+                    RowResult.IMPORT_TYPE_NEW
+                    if person in created
+                    else RowResult.IMPORT_TYPE_UPDATE
+                    if person in updated
+                    else RowResult.IMPORT_TYPE_SKIP
+                )
+                outcome.written[number] = (records[person], kind)
+        return outcome
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("session__module", "person").order_by("session__starts_at", "session_id", "pk")

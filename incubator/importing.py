@@ -35,29 +35,42 @@ To reuse it (e.g. an attendance import in ``cohorts``):
 """
 
 import csv
+import dataclasses
 import datetime as dt
 import io
+import itertools
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tablib
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export import widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
+from import_export.signals import post_export
 from import_export.tmp_storages import MediaStorage
 
 from incubator import access
@@ -75,6 +88,12 @@ MAX_LINES = MAX_ROWS * 10
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 XLSX_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+# Exports past STREAM_AFTER_ROWS rows are streamed: rows are read with an iterator and
+# sent in pieces of STREAM_ROWS rows (CSV) or STREAM_BYTES (XLSX), so a large export
+# never sits in memory.
+STREAM_ROWS = 500
+STREAM_BYTES = 64 * 1024
+STREAM_AFTER_ROWS = 1000
 
 
 class UnreadableFile(ValueError):
@@ -316,6 +335,9 @@ def parse_choice(value, choices: type[models.TextChoices]) -> str | None:
     if _blank(value):
         return None
     wanted = str(value).strip().casefold()
+    for code in choices.values:  # codes first: no label to translate for most cells
+        if wanted == str(code).casefold():
+            return code
     for code, label in choices.choices:
         if wanted in (str(code).casefold(), str(label).casefold()):
             return code
@@ -480,12 +502,22 @@ class CSV(_TableFormat):
         return read_csv(in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8"))
 
     def export_data(self, dataset, **kwargs):
+        return b"".join(self.stream(dataset.headers or [], dataset))
+
+    def stream(self, headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
+        """The file in pieces of ``STREAM_ROWS`` rows, as the rows come."""
         out = io.StringIO(newline="")
         writer = csv.writer(out, delimiter=self.delimiter)
-        writer.writerow([neutralise(str(h)) for h in dataset.headers or []])
-        for row in dataset:
+        writer.writerow([neutralise(str(h)) for h in headers])
+        start = "\ufeff" if self.bom else ""
+        for n, row in enumerate(rows, start=1):
             writer.writerow([cell_text(value, italian=self.italian) for value in row])
-        return out.getvalue().encode("utf-8-sig" if self.bom else "utf-8")
+            if n % STREAM_ROWS == 0:
+                yield (start + out.getvalue()).encode("utf-8")
+                start = ""
+                out.seek(0)
+                out.truncate()
+        yield (start + out.getvalue()).encode("utf-8")
 
 
 class ItalianCSV(CSV):
@@ -507,6 +539,13 @@ class XLSX(_TableFormat):
         return read_xlsx(in_stream)
 
     def export_data(self, dataset, **kwargs):
+        return b"".join(self.stream(dataset.headers or [], dataset))
+
+    def stream(self, headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
+        """openpyxl's write-only workbook puts each row on disk as it is appended; the
+        finished file is then sent in pieces (an XLSX is a ZIP: its end comes last)."""
+        import tempfile
+
         from openpyxl import Workbook
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -519,12 +558,14 @@ class XLSX(_TableFormat):
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet()
-        sheet.append([cell(str(h)) for h in dataset.headers or []])
-        for row in dataset:
+        sheet.append([cell(str(h)) for h in headers])
+        for row in rows:
             sheet.append([cell(value) for value in row])
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
+        with tempfile.TemporaryFile() as out:
+            book.save(out)
+            out.seek(0)
+            while piece := out.read(STREAM_BYTES):
+                yield piece
 
 
 IMPORT_FORMATS = [CSV, XLSX]
@@ -586,16 +627,57 @@ def _messages(exc: Exception) -> list[str]:
     return [str(exc)]
 
 
+@dataclass
+class PendingRow:
+    """A cleaned row of a batched import, waiting for ``save_batch``."""
+
+    number: int  # import-export's row number (the header is row 0)
+    row: Mapping[str, Any]
+    values: dict[str, Any]
+    result: RowResult
+    retain: bool
+
+
+@dataclass
+class BatchOutcome:
+    """What ``save_batch`` did, by row number: the record and its import type, or why the
+    row was refused (a ValidationError keyed by field, as a service raises it)."""
+
+    written: dict[int, tuple[models.Model, str]] = dataclasses.field(default_factory=dict)
+    refused: dict[int, ValidationError] = dataclasses.field(default_factory=dict)
+
+
 class ServiceResource(ModelResource):
-    """Rows written by services, all or nothing. Subclasses define ``save_row(values)``."""
+    """Rows written by services, all or nothing. Subclasses define ``save_row(values)``,
+    or set ``batched`` and define ``save_batch(rows)`` when their service writes many
+    records in one call (e.g. a register's marks): every row is cleaned first, then the
+    rows are written together - a service call per group instead of one per row."""
 
     #: columns that must be in the header row
     required_columns: tuple[str, ...] = ()
+    #: rows are written by ``save_batch`` once the file has been read
+    batched = False
 
-    def __init__(self, *, actor=None, **kwargs):
+    def __init__(self, *, actor=None, progress: Callable[[float], None] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.actor = actor
+        #: called with the share of the file done (0..1), e.g. by a background import
+        self.progress = progress
         self._programmes: dict[str, Programme] | None = None
+        self._pending: list[PendingRow] = []
+        self._total = 0
+        self._preview = False
+
+    def save_batch(self, rows: list[tuple[int, dict[str, Any]]]) -> BatchOutcome:
+        """Batched resources write ``(row number, cleaned values)`` here, in file order."""
+        raise ImproperlyConfigured(f"{type(self).__name__} sets batched but does not define save_batch().")
+
+    def report(self, done: int, total: int, phase: tuple[float, float] = (0.0, 1.0), every: int = 100) -> None:
+        """Tells ``progress`` how far the file is (every ``every`` steps and at the end);
+        a batched import cleans its rows in the first half and writes them in the second."""
+        if self.progress and total and (done % every == 0 or done == total):
+            start, end = phase
+            self.progress(start + (end - start) * done / total)
 
     @classmethod
     def get_result_class(cls):
@@ -675,7 +757,13 @@ class ServiceResource(ModelResource):
             **kwargs,
         )
 
+    def before_import(self, dataset, **kwargs):
+        self._pending, self._total = [], len(dataset)
+
     def import_row(self, row, instance_loader, **kwargs):
+        if self.batched:
+            return self._clean_for_batch(row, **kwargs)
+        self.report(kwargs.get("row_number") or 0, self._total)
         row_result = self.get_row_result_class()()
         try:
             values = self.clean_row(row)
@@ -699,9 +787,101 @@ class ServiceResource(ModelResource):
         row_result.diff = [cell_text(value) for value in self.export_resource(record)]
         return row_result
 
+    def _clean_for_batch(self, row, **kwargs) -> RowResult:
+        number = kwargs.get("row_number") or 0
+        self.report(number, self._total, phase=(0.0, 0.5))
+        row_result = self.get_row_result_class()()
+        try:
+            values = self.clean_row(row)
+        except ValidationError as exc:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = self.by_column(exc)
+            return row_result
+        # Counted as new for now; the write below settles it (new, update or skip).
+        row_result.import_type = RowResult.IMPORT_TYPE_NEW
+        self._pending.append(
+            PendingRow(number, row, values, row_result, bool(kwargs.get("retain_instance_in_row_result")))
+        )
+        self._preview = bool(kwargs.get("dry_run"))
+        return row_result
+
     def after_import(self, dataset, result, **kwargs):
-        """No sequence reset (ModelResource's): services never insert explicit ids, and a
-        reset could hand out an id a concurrent transaction already took."""
+        """The batch is written here, inside the import's transaction (a refused row rolls
+        the whole file back). No sequence reset (ModelResource's): services never insert
+        explicit ids, and a reset could hand out an id a concurrent transaction already took."""
+        if self.batched and self._pending:
+            self._write_batch(result)
+
+    def _write_batch(self, result: Result) -> None:
+        pending, self._pending = self._pending, []
+        outcome = self.save_batch([(p.number, p.values) for p in pending])
+        self.report(1, 1, phase=(0.5, 1.0))
+        for p in pending:
+            result.totals[p.result.import_type] -= 1
+            if p.number in outcome.refused:
+                p.result.import_type = RowResult.IMPORT_TYPE_INVALID
+                p.result.validation_error = self.by_column(outcome.refused[p.number])
+                result.append_invalid_row(p.number, p.row, p.result.validation_error)
+            elif p.number in outcome.written:
+                record, p.result.import_type = outcome.written[p.number]
+                p.result.add_instance_info(record)
+                if p.retain:
+                    p.result.instance = record
+                if self._preview:  # the row as it will be; only the preview shows it
+                    p.result.diff = [cell_text(value) for value in self.export_resource(record)]
+            else:
+                # Not written because another row of its group was refused (the whole
+                # file is rolled back anyway): shown as the file has it.
+                p.result.diff = [cell_text(p.row.get(header, "")) for header in result.diff_headers]
+            result.totals[p.result.import_type] += 1
+
+
+def export_rows(resource, queryset, export_fields=None) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header and the rows of an export, the rows produced one at a time (what
+    ``Resource.export`` puts in a dataset all at once)."""
+    resource.before_export(queryset, export_fields=export_fields)
+    queryset = resource.filter_export(queryset, export_fields=export_fields)
+    headers = resource.get_export_headers(selected_fields=export_fields)
+    rows = (
+        resource.export_resource(obj, selected_fields=export_fields, force_native_type=True)
+        for obj in resource.iter_queryset(queryset)
+    )
+    return headers, rows
+
+
+def run_file_import(job, progress: Callable[[float], None] | None = None) -> ImportResult:
+    """A background import (``ImportJob``): the file the user confirmed, read back from the
+    shared storage and imported with the back office's own resource and format, all or
+    nothing; the admin log records the rows as an inline import would."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+
+    model = apps.get_model(job.model)
+    model_admin = django_admin.site._registry[model]
+    resources = {f"{c.__module__}.{c.__qualname__}": c for c in model_admin.resource_classes}
+    resource_class = resources[job.resource]  # only the admin's own resources are ever run
+    file_format = model_admin.get_import_formats()[job.format_index]()
+    storage = model_admin.get_tmp_storage_class()(
+        name=job.file_name,
+        encoding=None,
+        read_mode=file_format.get_read_mode(),
+        **model_admin.get_tmp_storage_class_kwargs(),
+    )
+    dataset = file_format.create_dataset(storage.read())
+    resource = resource_class(actor=job.requested_by, progress=progress)
+    result = resource.import_data(
+        dataset,
+        dry_run=False,
+        retain_instance_in_row_result=True,
+        file_name=job.original_name,
+        user=job.requested_by,
+    )
+    if not (result.has_errors() or result.has_validation_errors()):
+        model_admin.generate_log_entries(result, SimpleNamespace(user=job.requested_by))
+    storage.remove()
+    return result
 
 
 # --- admin -----------------------------------------------------------------------------------
@@ -711,6 +891,7 @@ class ServiceImportExportMixin(ImportExportMixin):
     """Import (dry-run preview, then all or nothing) and safe export for a ModelAdmin."""
 
     import_template_name = "admin/incubator/import.html"
+    export_template_name = "admin/incubator/export.html"
     import_error_display = ("message",)
     # The upload waits for its confirmation in the default file storage (MEDIA_ROOT, shared
     # by every web node and never served publicly), not in one node's /tmp.
@@ -738,6 +919,106 @@ class ServiceImportExportMixin(ImportExportMixin):
         kwargs.pop("encoding", None)
         data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
         return file_format.export_data(data)
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """Exports are streamed: the rows are read with an iterator and written as they
+        come, so a 100,000-row export takes the memory of a few hundred rows."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource_class = self.choose_export_resource_class(export_form, request)
+        resource = resource_class(**self.get_export_resource_kwargs(request, export_form=export_form))
+        headers, rows = export_rows(resource, queryset, self.get_export_resource_fields_from_form(export_form))
+        first = list(itertools.islice(rows, STREAM_AFTER_ROWS + 1))
+        if len(first) <= STREAM_AFTER_ROWS:
+            # A small file is sent whole, with its length (browsers then show progress).
+            body = b"".join(file_format.stream(headers, first))
+            response = HttpResponse(body, content_type=file_format.get_content_type())
+        else:
+            pieces = file_format.stream(headers, itertools.chain(first, rows))
+            response = StreamingHttpResponse(pieces, content_type=file_format.get_content_type())
+        name = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    # -- imports past a size run in the background
+
+    def get_urls(self):
+        info = self.get_model_info()
+        job = path(
+            "import/jobs/<int:job_id>/",
+            self.admin_site.admin_view(self.import_job_view),
+            name="{}_{}_import_job".format(*info),
+        )
+        return [job, *super().get_urls()]
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmation. A file of more than ``IMPORT_BACKGROUND_ROWS`` rows is imported
+        by a task on the background worker (the same all-or-nothing import); the user is
+        sent to a page that follows it."""
+        from incubator.services_imports import background_rows, import_job_start
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if form.is_valid():
+            index = int(form.cleaned_data["format"])
+            file_format = self.get_import_formats()[index]()
+            storage = self.get_tmp_storage_class()(
+                name=form.cleaned_data["import_file_name"],
+                encoding=None,
+                read_mode=file_format.get_read_mode(),
+                **self.get_tmp_storage_class_kwargs(),
+            )
+            rows = len(file_format.create_dataset(storage.read()))
+            if rows > background_rows():
+                resource = self.choose_import_resource_class(form, request)
+                job = import_job_start(
+                    actor=request.user,
+                    model_label=self.model._meta.label,
+                    resource=f"{resource.__module__}.{resource.__qualname__}",
+                    format_index=index,
+                    file_name=form.cleaned_data["import_file_name"],
+                    original_name=form.cleaned_data.get("original_file_name") or "",
+                    rows=rows,
+                )
+                url = self._job_url(job)
+                messages.info(
+                    request,
+                    format_html(
+                        gettext(
+                            'The file has {rows} rows: it is imported in the background. <a href="{url}">{link}</a>'
+                        ),
+                        rows=rows,
+                        url=url,
+                        link=gettext("Follow the import"),
+                    ),
+                )
+                return HttpResponseRedirect(url)
+        return super().process_import(request, **kwargs)
+
+    def _job_url(self, job) -> str:
+        info = self.get_model_info()
+        return reverse(f"admin:{info[0]}_{info[1]}_import_job", args=[job.pk], current_app=self.admin_site.name)
+
+    def import_job_view(self, request, job_id: int):
+        """Status, progress and result of one of the user's background imports."""
+        from incubator.models_imports import ImportJob
+        from incubator.services_imports import job_progress
+
+        job = access.get_visible(request.user, ImportJob, pk=job_id, model=self.model._meta.label)
+        info = self.get_model_info()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Background import"),
+            "opts": self.model._meta,
+            "job": job,
+            "progress": job_progress(job),
+            "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist", current_app=self.admin_site.name),
+            "import_url": reverse(f"admin:{info[0]}_{info[1]}_import", current_app=self.admin_site.name),
+        }
+        return TemplateResponse(request, "admin/incubator/import_job.html", context)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
