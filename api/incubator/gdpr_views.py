@@ -7,6 +7,7 @@ programme's coordinators and the person themself), so anyone else gets 404. Writ
 a request (201, outcome ``refused`` with the reason)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
@@ -40,7 +41,7 @@ class PersonalDataView(APIView):
         person = _person(request, pk)
         fmt = request.query_params.get("as", "json")
         if fmt not in ("json", "csv"):
-            raise serializers.ValidationError({"as": ["Choose json or csv."]})
+            raise serializers.ValidationError({"as": [_("Choose json or csv.")]})
         try:
             data = personal_data(reader=request.user, person=person)
         except NotPermitted:
