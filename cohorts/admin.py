@@ -245,10 +245,16 @@ class TrainingSessionAdmin(BackOfficeAdmin):
     writable = True
     show_history = True
     list_display = ("starts_at", "cohort", "module", "topic", "kind", "duration_minutes", "trainer_names", "cancelled")
-    list_filter = (("cohort", RelatedOnly), "kind", ("cancelled_at", admin.EmptyFieldListFilter))
+    # A date filter, not a date hierarchy: the hierarchy reads the years and months of
+    # every row on each page (two scans of a table that grows without bound).
+    list_filter = (
+        ("cohort", RelatedOnly),
+        "kind",
+        ("cancelled_at", admin.EmptyFieldListFilter),
+        ("starts_at", admin.DateFieldListFilter),
+    )
     search_fields = ("topic", "module__title", "cohort__name")
     list_select_related = ("cohort", "module")
-    date_hierarchy = "starts_at"
     filter_horizontal = ("trainers",)
     inlines = [AttendanceInline]
     actions = ["print_registers", "export_registers", "cancel_sessions"]
@@ -434,6 +440,9 @@ class AttendanceAdmin(ServiceImportExportMixin, BackOfficeAdmin):
     list_filter = ("status", ("session__cohort", RelatedOnly))
     search_fields = ("person__last_name", "person__first_name", "session__topic")
     list_select_related = ("session", "person", "marked_by")
+    # Foreign keys to tables that grow (people, ventures, enrolments, sessions) are
+    # picked by search, not listed whole in a select.
+    autocomplete_fields = ("session", "person")
     readonly_fields = ("marked_by", "marked_at")
 
     def get_readonly_fields(self, request, obj=None):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incubator import access, audit, services, services_path
+from incubator.admin_tables import CappedCountPaginator, RelatedChoicesFilter
 from incubator.exceptions import NotPermitted
 from incubator.forms import (
     CallForm,
@@ -76,7 +77,9 @@ from incubator.resources import ApplicationResource, PersonResource
 
 BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 APPLY = "_apply"
-RelatedOnly = admin.RelatedOnlyFieldListFilter
+# Foreign-key filters read their choices from the related table, not from every row of
+# the list (see incubator.admin_tables).
+RelatedOnly = RelatedChoicesFilter
 
 
 def is_back_office(user) -> bool:
@@ -152,6 +155,8 @@ class BackOfficeAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     show_history = False
     show_full_result_count = False
     list_per_page = 50
+    # Counts stop at CappedCountPaginator.CAP: no full count of a large table per page.
+    paginator = CappedCountPaginator
 
     def get_queryset(self, request):
         return back_office_scope(request.user, super().get_queryset(request), self.programme_path)
@@ -342,6 +347,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ()
     search_fields = ("username", "first_name", "last_name", "email")
     show_full_result_count = False
+    paginator = CappedCountPaginator
     inlines = [UserRolesInline]
 
     def get_queryset(self, request):

@@ -70,6 +70,7 @@ class EntryDataAdmin(SensitiveAdmin):
     addable = writable = True
     list_display = ["id", "person", "entered_on", "gender", "labour_status", "isced"]
     list_filter = ["gender", "labour_status", "isced"]
+    autocomplete_fields = ["person"]
     search_fields = ["person__last_name", "person__first_name"]
     list_select_related = ["person"]
 
@@ -144,6 +145,7 @@ class ResultAdmin(SensitiveAdmin):
     addable = writable = True
     list_display = ["id", "person", "enrolment", "timing", "observed_on", "employed", "source"]
     list_filter = ["timing", "source"]
+    autocomplete_fields = ["person", "enrolment"]
     list_select_related = ["person", "enrolment__application__venture"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -178,6 +180,7 @@ OUTCOME_FIELDS = (
 
 @admin.register(VentureOutcome)
 class VentureOutcomeAdmin(BackOfficeAdmin):
+    autocomplete_fields = ["enrolment"]
     programme_path = "enrolment__application__call__programme"
     addable = writable = True
     fields = ("enrolment", *OUTCOME_FIELDS)
@@ -200,6 +203,7 @@ class TrainingUnitCostAdmin(BackOfficeAdmin):
     addable = writable = True
     fields = ("programme", "course_hour_rate", "participant_hour_rate", "reference")
     list_display = ["programme", "course_hour_rate", "participant_hour_rate", "reference", "updated_at"]
+    list_select_related = ["programme"]
 
     def get_readonly_fields(self, request, obj=None):
         return ("programme",) if obj else ()
@@ -232,7 +236,8 @@ class PseudonymAdmin(SensitiveAdmin):
 class SensitiveDataReadAdmin(BackOfficeAdmin):
     programme_path = "programme"
     list_display = ["at", "reader_username", "person", "channel", "detail"]
-    list_filter = ["channel"]
+    # A date filter, not a date hierarchy: the hierarchy reads the years and months of
+    # every row on each page (the log grows with every read).
+    list_filter = ["channel", ("at", admin.DateFieldListFilter)]
     search_fields = ["reader_username"]
     list_select_related = ["person"]
-    date_hierarchy = "at"

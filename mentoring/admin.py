@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incubator import access
-from incubator.admin import BackOfficeAdmin, BackOfficeInline, new_rows
+from incubator.admin import BackOfficeAdmin, BackOfficeInline, RelatedOnly, new_rows
 from incubator.exceptions import NotPermitted
 from incubator.forms import LinesField
 from incubator.importing import ServiceImportExportMixin, back_office_scope
@@ -51,7 +51,7 @@ class UnitCostBandAdmin(BackOfficeAdmin):
     writable = True
     show_history = True
     list_display = ("code", "label", "hourly_rate", "programme")
-    list_filter = (("programme", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("programme", RelatedOnly),)
     list_select_related = ("programme",)
     search_fields = ("code", "label")
     fields = ("programme", "code", "label", "hourly_rate")
@@ -100,9 +100,10 @@ class TutorProfileAdmin(BackOfficeAdmin):
     writable = True
     show_history = True
     list_display = ("__str__", "programme", "kind", "capacity", "unit_cost_band", "expertise_list")
-    list_filter = (("programme", admin.RelatedOnlyFieldListFilter), "kind")
+    list_filter = (("programme", RelatedOnly), "kind")
     list_select_related = ("programme", "user", "unit_cost_band")
     search_fields = ("user__username", "user__first_name", "user__last_name")
+    autocomplete_fields = ("person",)
     inlines = [ConflictInline, AssignmentInline]
 
     @admin.display(description=_("expertise tags"))
@@ -138,6 +139,7 @@ class TutorProfileAdmin(BackOfficeAdmin):
 class TutorConflictAdmin(BackOfficeAdmin):
     programme_path = "tutor__programme"
     addable = True
+    autocomplete_fields = ("tutor", "venture")
     list_display = ("tutor", "venture", "note", "declared_at", "declared_by")
     list_select_related = ("tutor__user", "venture", "declared_by")
     fields = ("tutor", "venture", "note")
@@ -157,6 +159,7 @@ class VentureNeedsForm(forms.ModelForm):
 
 @admin.register(VentureNeeds)
 class VentureNeedsAdmin(BackOfficeAdmin):
+    autocomplete_fields = ("venture",)
     programme_path = "venture__programme"
     form = VentureNeedsForm
     addable = True
@@ -202,6 +205,9 @@ class AssignmentAdmin(BackOfficeAdmin):
     change_list_template = "admin/mentoring/assignment/change_list.html"
     list_display = ("tutor", "venture", "role", "starts_on", "ends_on", "hours_budget", "hours_used")
     list_filter = ("role",)
+    # Foreign keys to tables that grow (people, ventures, enrolments, sessions) are
+    # picked by search, not listed whole in a select.
+    autocomplete_fields = ("tutor", "enrolment")
     list_select_related = ("tutor__user", "enrolment__application__venture")
     search_fields = ("tutor__user__last_name", "enrolment__application__venture__title")
 
@@ -349,10 +355,12 @@ class TutoringSessionAdmin(ServiceImportExportMixin, BackOfficeAdmin):
     show_history = True
     resource_classes = [TutoringSessionResource]
     list_display = ("starts_at", "tutor", "venture", "minutes", "mode", "activity", "topics")
-    list_filter = ("mode", "activity", ("tutor", admin.RelatedOnlyFieldListFilter))
+    # A date filter, not a date hierarchy: the hierarchy reads the years and months of
+    # every row on each page (two scans of a table that grows without bound).
+    list_filter = ("mode", "activity", ("tutor", RelatedOnly), ("starts_at", admin.DateFieldListFilter))
     list_select_related = ("tutor__user", "assignment__enrolment__application__venture")
     search_fields = ("topics", "assignment__enrolment__application__venture__title", "tutor__user__last_name")
-    date_hierarchy = "starts_at"
+    autocomplete_fields = ("assignment", "participants_present", "milestones")
     inlines = [ActionItemInline]
     filter_horizontal = ()
 
@@ -414,6 +422,7 @@ class ActionItemAdmin(BackOfficeAdmin):
     writable = True
     list_display = ("text", "venture", "owner", "due_on", "done_at")
     list_filter = (("done_at", admin.EmptyFieldListFilter), "due_on")
+    autocomplete_fields = ("owner",)
     list_select_related = ("owner", "session__assignment__enrolment__application__venture")
     search_fields = ("text",)
     fields = ("session", "text", "owner", "due_on", "done_at", "done_by")
