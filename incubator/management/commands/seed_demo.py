@@ -47,6 +47,16 @@ def collect_steps() -> list[tuple[int, str, Step]]:
     return [(order, module_name, function) for order, _position, module_name, function in steps]
 
 
+def collect_reset_hooks() -> list[Callable[[], None]]:
+    """``DEMO_RESET`` functions of the demo modules: run first by ``--reset`` to remove
+    what a module built in bulk faster than the generic purge below can."""
+    hooks = []
+    for config in apps.get_app_configs():
+        for module_name in _demo_modules(config):
+            hooks.extend(getattr(import_module(module_name), "DEMO_RESET", []))
+    return hooks
+
+
 def demo_present() -> bool:
     return Programme.objects.filter(code=PROGRAMME_CODE).exists() or User.objects.filter(username__in=PERSONAS).exists()
 
@@ -73,6 +83,8 @@ def _purge(queryset: models.QuerySet, depth: int = 0) -> None:
 def demo_reset() -> None:
     """Removes the demo: the programmes a persona holds a role in (or with the demo code),
     everything that depends on them, and the demo users."""
+    for hook in collect_reset_hooks():
+        hook()
     programmes = Programme.objects.filter(Q(code=PROGRAMME_CODE) | Q(roles__user__username__in=PERSONAS)).distinct()
     _purge(Programme.objects.filter(pk__in=list(programmes.values_list("pk", flat=True))))
     _purge(User.objects.filter(Q(username__in=PERSONAS) | Q(username__startswith=DEMO_USERNAME_PREFIX)))

@@ -1,0 +1,18 @@
+"""The benchmark's sections in the order they run and print."""
+
+from collections.abc import Callable
+
+from bench import admin, exports, feeds, imports, lists, pages, report
+from bench.common import Settings
+
+Section = Callable[[Settings, Callable[[str], None]], object]
+
+SECTIONS: dict[str, Section] = {
+    "lists": lists.run,
+    "report": report.run,
+    "imports": imports.run,
+    "feeds": feeds.run,
+    "pages": pages.run,
+    "exports": exports.run,
+    "admin": admin.run,
+}
