@@ -29,7 +29,8 @@ NOTE_MAX = ConsentRecord._meta.get_field("note").max_length
 
 
 def _locked_person(person: Person) -> Person:
-    return Person.objects.select_for_update().select_related("programme", "user").get(pk=person.pk)
+    # of=self: the login (a nullable join) is read, not locked (PostgreSQL refuses that).
+    return Person.objects.select_for_update(of=("self",)).select_related("programme", "user").get(pk=person.pk)
 
 
 def _require_coordinator_or_self(actor, person: Person) -> None:

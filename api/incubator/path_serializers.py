@@ -61,6 +61,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
     after_end = serializers.BooleanField(read_only=True)
     verified_by = serializers.SerializerMethodField()
     evidence_download = serializers.SerializerMethodField()
+    # Empty when no link was given: a plain string in the schema ("" is not a URI).
+    evidence_url = serializers.CharField(read_only=True, help_text="A link to the evidence, or empty.")
 
     class Meta:
         model = Milestone
@@ -88,12 +90,12 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_verified_by(self, milestone: Milestone) -> str | None:
         user = milestone.verified_by
         return (user.get_full_name() or user.username) if user else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_evidence_download(self, milestone: Milestone) -> str | None:
         if not milestone.evidence_file:
             return None

@@ -9,7 +9,6 @@ record is visible but the act is not theirs) and raises domain errors that
 serializer reads, so their query count does not grow with the rows."""
 
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -21,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet
+from api.filters import BoundedFilterBackend
 from api.incubator import filters
 from api.incubator import serializers as s
 from incubator import access, services
@@ -187,7 +187,7 @@ class ApplicationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     queryset = Application.objects.all()
     serializer_class = s.ApplicationSerializer
     filterset_class = filters.ApplicationFilter
-    filter_backends = [DjangoFilterBackend, filters.NullsLastOrderingFilter]
+    filter_backends = [BoundedFilterBackend, filters.NullsLastOrderingFilter]
 
     def get_queryset(self):
         return applications_for(self.request.user)
@@ -269,7 +269,7 @@ class EvaluationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     queryset = Evaluation.objects.all()
     serializer_class = s.EvaluationSerializer
     filterset_class = filters.EvaluationFilter
-    filter_backends = [DjangoFilterBackend, filters.NullsLastOrderingFilter]
+    filter_backends = [BoundedFilterBackend, filters.NullsLastOrderingFilter]
     ordering_fields = ["assigned_at", "submitted_at", "weighted_total", "id"]
 
     def get_queryset(self):

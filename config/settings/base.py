@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.BoundedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     # JSON only: the browsable API's templates need inline styles that the Content

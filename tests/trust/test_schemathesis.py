@@ -1,0 +1,50 @@
+"""Schemathesis against the project's own OpenAPI schema (``/api/schema/``), in-process
+through the WSGI application: every operation, a few generated examples each (valid and
+invalid data), authenticated as a coordinator of the ``world`` programme so that ids and
+writes reach real records (``SCHEMATHESIS_FULL=1``: a record of every kind). Checks: no
+server error (5xx), and every documented response conforms to its schema. Bounded
+(``MAX_EXAMPLES`` per operation and phase, derandomised) so that the whole run takes a
+few minutes at most; ``SCHEMATHESIS_MAX_EXAMPLES`` raises it."""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
+# A deeper run (e.g. before a release): one record of every kind, so that generated ids
+# from 1 upwards hit real records of every endpoint.
+FULL = os.environ.get("SCHEMATHESIS_FULL", "") == "1"
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@pytest.fixture
+def coordinator_token(world, media) -> str:
+    """The coordinator of programme A (the ``world`` fixture's records)."""
+    if FULL:
+        from tests.trust.worlds import build_full
+
+        build_full(world)
+    return Token.objects.create(user=world.coordinator).key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_answers_without_server_errors_and_as_documented(case, coordinator_token):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {coordinator_token}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
