@@ -1,10 +1,15 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
 DEBUG = env_bool("DEBUG", False)
+# Explicit: the names this site answers to, comma-separated; never a wildcard.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS or any(host in ("*", ".") for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list this site's host names (comma-separated), never '*'.")
 DEMO_PASSWORDS_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
