@@ -326,6 +326,10 @@ def _admin_entries() -> dict[str, Entry]:
         found[f"admin:admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/"] = Entry(
             build, owner=owner, note="redirects to the change page"
         )
+        if hasattr(admin_site._registry[model], "import_job_view"):
+            found[f"admin:{info}_import_job"] = Entry(
+                lambda o, label=model._meta.label: {"job_id": o.import_jobs[label].pk}, owner="coordinator"
+            )
         if model._meta.label_lower == "incubator.user":
             found["admin:auth_user_password_change"] = Entry(lambda o: {"id": o.world.participant.pk}, owner="admin")
     return found

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -31,6 +32,7 @@ from incubator.models_funding import (
     MatchingRule,
     Tranche,
 )
+from incubator.models_imports import ImportJob
 from incubator.models_path import EnrolmentSuspension
 from mentoring import services as mentoring_services
 from tests import factories as f
@@ -90,6 +92,7 @@ class Full:
     audit_event: m.AuditEvent
     token: Token
     group: Group
+    import_jobs: dict
     birth_date: dt.date
 
     @property
@@ -229,6 +232,20 @@ def build_full(world: World) -> Full:
     report_export = services_reports.report_export_request(
         actor=coordinator, programme=world.programme, kind="report_csv", cohort=cohort
     )
+    # One background import of the coordinator's per back-office list that imports.
+    import_jobs = {
+        model._meta.label: ImportJob.objects.create(
+            requested_by=coordinator,
+            model=model._meta.label,
+            resource="0",
+            format_index=0,
+            file_name=f"django-import-export/{prefix}-{model._meta.model_name}.csv",
+            original_name="rows.csv",
+            rows=3000,
+        )
+        for model, model_admin in admin_site._registry.items()
+        if hasattr(model_admin, "import_job_view")
+    }
     token, _created = Token.objects.get_or_create(user=world.participant)
     group, _created = Group.objects.get_or_create(name=f"Group {prefix}")
     return Full(
@@ -277,5 +294,6 @@ def build_full(world: World) -> Full:
         audit_event=m.AuditEvent.objects.filter(programme=world.programme).order_by("-pk").first(),
         token=token,
         group=group,
+        import_jobs=import_jobs,
         birth_date=birth,
     )
