@@ -20,6 +20,8 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
 # A deeper run (e.g. before a release): one record of every kind, so that generated ids
 # from 1 upwards hit real records of every endpoint.
 FULL = os.environ.get("SCHEMATHESIS_FULL", "") == "1"
+# A file to append "<operation> <status>" to for each example (how much the run covered).
+REPORT = os.environ.get("SCHEMATHESIS_REPORT", "")
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
@@ -44,7 +46,10 @@ def coordinator_token(world, media) -> str:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_answers_without_server_errors_and_as_documented(case, coordinator_token):
-    case.call_and_validate(
+    response = case.call_and_validate(
         headers={"Authorization": f"Token {coordinator_token}"},
         checks=[not_a_server_error, response_schema_conformance],
     )
+    if REPORT:
+        with open(REPORT, "a") as report:
+            report.write(f"{case.operation.label} {response.status_code}\n")
