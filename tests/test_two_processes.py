@@ -12,6 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests import factories as f
@@ -134,10 +135,20 @@ def two_webs(tmp_path):
         log.close()
 
 
+def _user(username: str, password: str):
+    """A user whose password the web processes can check: they run the prod settings,
+    whose hashers do not include the tests' fast MD5 one (PBKDF2 with few rounds here)."""
+    user = f.UserFactory(username=username)
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(password, hasher.salt(), iterations=1000)
+    user.save(update_fields=["password"])
+    return user
+
+
 def test_two_web_processes_share_sessions_throttles_and_data(two_webs):
     a, b = two_webs
-    f.UserFactory(username="shared", password="right-password-1")
-    f.UserFactory(username="target", password="right-password-1")
+    _user("shared", "right-password-1")
+    _user("target", "right-password-1")
 
     status, cookies = a.login("shared", "right-password-1")
     assert status == 302
