@@ -1,6 +1,8 @@
 """Shared fixtures: two programmes, each with a persona for every role, so that every
 test can check both "allowed" (own programme) and "404" (the other programme)."""
 
+import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -88,3 +90,35 @@ def italian_default(settings):
 
     settings.LANGUAGE_CODE = base.LANGUAGE_CODE
     assert settings.LANGUAGE_CODE == "it"
+
+
+# --- real Chromium (Playwright) -------------------------------------------------------------
+# One browser per test process: Playwright's sync API runs an event loop in this thread,
+# and a second sync_playwright() beside it is refused, so every browser test shares it.
+CHROMIUM_CANDIDATES = (os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", shutil.which("chromium") or "")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return next((p for p in CHROMIUM_CANDIDATES if p and os.access(p, os.X_OK)), None)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("No Chromium found (install Debian's chromium, or set CHROMIUM=/path/to/chromium).")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test body between browser steps are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS, headless=True)
+        yield browser
+        browser.close()
