@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import tablib
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bench.common import Settings, Table, fmt_ms
 from cohorts.models import Attendance, AttendanceStatus, TrainingSession
@@ -129,9 +129,10 @@ def run(settings: Settings, out: Callable[[str], None]) -> dict[str, float]:
     before = Attendance.objects.filter(session_id__in=session_ids).values_list("status", flat=True)
     before = sorted(before)
     bad = [*rows, (rows[-1][0], 0, AttendanceStatus.PRESENT, None)]
-    _seconds, failed = _import_seconds(settings.user, bad)
+    with translation.override("en"):  # the refusal quoted below in the report's language
+        _seconds, failed = _import_seconds(settings.user, bad)
+        problems = [str(p) for p in failed.problems]
     after = sorted(Attendance.objects.filter(session_id__in=session_ids).values_list("status", flat=True))
-    problems = [str(p) for p in failed.problems]
     kept = failed.has_validation_errors() and before == after
     out(
         f"{len(rows):,} rows over {sessions} sessions (a service call per session). All or nothing: "
