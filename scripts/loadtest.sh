@@ -29,13 +29,15 @@ fi
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/incubator}
 export PORT=${PORT:-8010}
 export API_THROTTLE_USER=${API_THROTTLE_USER:-1000000/minute}
+export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
 DURATION=${DURATION:-20s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 
-eval "$(DJANGO_SETTINGS_MODULE=config.settings.prod .venv/bin/python manage.py loadtest_targets \
-  --user "${LOADTEST_USER:-coordinator}" --list "${LOADTEST_LIST:-attendance-list}")"
+targets=$(DJANGO_SETTINGS_MODULE=config.settings.prod .venv/bin/python manage.py loadtest_targets \
+  --user "${LOADTEST_USER:-coordinator}" --list "${LOADTEST_LIST:-attendance-list}")
+eval "$targets"
 
 log=$(mktemp -t loadtest-serve.XXXXXX)
 # The server in its own process group, so that stopping it stops every worker.
