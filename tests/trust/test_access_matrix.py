@@ -200,3 +200,18 @@ def test_public_pages_answer_anonymous_visitors(db):
     client = Client()
     for url in ("/login/", "/admin/login/", "/api/schema/", "/api/docs/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_calendar_token_is_the_only_key(full_b):
+    """The feed URL is public by design: its secret token is the credential. An unknown
+    or revoked token answers 404, like a missing record."""
+    from django.utils import timezone
+
+    client = Client()
+    feed = full_b.participant_feed
+    assert client.get(f"/calendar/{feed.token}.ics").status_code == 200
+    assert client.get(f"/calendar/{feed.token[:-1]}x.ics").status_code == 404
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at"])
+    assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
