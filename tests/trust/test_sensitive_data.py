@@ -218,3 +218,23 @@ def test_the_scan_finds_entry_data_where_it_may_be_shown(full_a):
         "admin:incubator_participantentrydata_change",
     } <= showing, showing
     assert SensitiveDataRead.objects.filter(reader=full_a.world.coordinator, person=full_a.teammate).count() >= 5
+
+
+def test_an_administrator_who_is_not_programme_staff_never_gets_the_values(full_a, admin_user):
+    """A superuser sees every other record (and the entry-data form's empty labels, and the
+    aggregate indicators' names), never a person's entry data: the date of birth, in any
+    format, appears on no page or API answer, and reading logs nothing."""
+    client = browser(admin_user)
+    values = markers(full_a)[len(ENTRY_KEYS) + len(WORDS) :]
+    findings, read = [], 0
+    for route, url in readable_urls(full_a):
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        read += 1
+        hits = leaks(text_of(response), values)
+        if hits:
+            findings.append(f"{route.key} {url}: {hits}")
+    assert read >= 100, read
+    assert not findings, "\n".join(findings)
+    assert not SensitiveDataRead.objects.filter(reader=admin_user).exists()
