@@ -81,7 +81,6 @@ from mentoring.models import TutoringSession
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
-GENDERS = (Gender.FEMALE, Gender.MALE, Gender.NON_BINARY)
 AWARDED_STATES = (GrantState.AWARDED, GrantState.CONTRACT_SIGNED, GrantState.IN_PROGRESS, GrantState.CLOSED)
 # Attendance distribution: ten bands of ten points; 100 % falls in the last one.
 ATTENDANCE_BANDS = tuple((low, low + 10) for low in range(0, 100, 10))
@@ -790,25 +789,29 @@ EXIT_INDICATORS: tuple[tuple[str, Any, Q], ...] = (
 def _by_gender(
     queryset: QuerySet, indicators: tuple[tuple[str, Any, Q], ...], gender_field: str, **extra
 ) -> tuple[list[IndicatorRow], dict[str, int]]:
-    """Each indicator's count per gender and in total, as one aggregate query."""
+    """Each indicator's count per gender and in total, as one aggregate query grouped by
+    gender (one count per indicator and group; the groups partition the rows, so a total
+    is the sum of its groups, those without a recorded gender included)."""
     aggregates = dict(extra)
     for key, _label, condition in indicators:
-        aggregates[f"{key}__total"] = Count("pk", filter=condition)
-        for gender in GENDERS:
-            aggregates[f"{key}__{gender}"] = Count("pk", filter=condition & Q(**{gender_field: gender}))
-    row = queryset.aggregate(**aggregates)
+        aggregates[key] = Count("pk", filter=condition)
+    groups = list(queryset.order_by().values(gender_field).annotate(**aggregates))
+
+    def count(name: str, gender: str | None = None) -> int:
+        return sum(group[name] for group in groups if gender is None or group[gender_field] == gender)
+
     rows = [
         IndicatorRow(
             key=key,
             label=str(label),
-            female=row[f"{key}__female"],
-            male=row[f"{key}__male"],
-            non_binary=row[f"{key}__non_binary"],
-            total=row[f"{key}__total"],
+            female=count(key, Gender.FEMALE),
+            male=count(key, Gender.MALE),
+            non_binary=count(key, Gender.NON_BINARY),
+            total=count(key),
         )
         for key, label, _condition in indicators
     ]
-    return rows, {name: row[name] for name in extra}
+    return rows, {name: count(name) for name in extra}
 
 
 def _output_indicators(participant_ids: QuerySet) -> tuple[int, int, list[IndicatorRow], int]:

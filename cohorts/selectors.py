@@ -22,14 +22,18 @@ For one participant of one cohort, at a moment ``at``:
 Example: sessions of 120, 120, 60 and 180 minutes; present, partial 90, justified, absent
 -> attended 120 + 90 = 210, denominator 480 - 60 = 420, completion 50.00 %.
 
-The four sums are computed by the database in one query per cohort (correlated
-aggregate subqueries on the roster, no Python loop over sessions or marks); the ratio is
-exact ``Decimal`` arithmetic on those integers.
+The sums take three queries per cohort whatever its size (see ``_attendance_rows``): the
+members with their windows, the cohort's held sessions (a few hundred rows, added up per
+window here) and the marks summed per person by the database; only the marks of people
+whose window leaves out some held sessions are read one by one. The ratio is exact
+``Decimal`` arithmetic on those integers.
 """
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import accumulate
 
 from django.db.models import (
     Case,
@@ -41,12 +45,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
@@ -157,68 +159,109 @@ def session_register(session: TrainingSession) -> QuerySet:
 # --- completion --------------------------------------------------------------------------
 
 
-def _sum(queryset: QuerySet, expression) -> Subquery:
-    """A correlated subquery yielding one aggregate (0 when there is nothing to add)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(v=expression).values("v"),
-            output_field=IntegerField(),
+_ENROLMENT = "venture__applications__enrolment"
+
+
+def _window(member: str = "") -> tuple[Greatest, Least]:
+    """A participant's window as expressions on a team-member row (through ``member``):
+    from the later of the enrolment's start and the day they joined the team, to the
+    earlier of the enrolment's exit (or end) and the day they left it."""
+    enrolment = f"{member}{_ENROLMENT}__"
+    return (
+        Greatest(F(f"{enrolment}starts_on"), Coalesce(f"{member}joined_on", F(f"{enrolment}starts_on"))),
+        Least(
+            Coalesce(F(f"{enrolment}exited_on"), F(f"{enrolment}ends_on")),
+            Coalesce(f"{member}left_on", F(f"{enrolment}ends_on")),
         ),
-        0,
     )
 
 
-def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None) -> QuerySet:
+def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None, person: Person | None = None) -> list[dict]:
+    """The four sums of every team member of the cohort (or of ``person``'s rows only).
+
+    Three queries whatever the cohort's size: the members with their windows; the cohort's
+    counted, held sessions (id, day, minutes: a few hundred rows, added up per window
+    here); the marks of those sessions summed per person by the database. A fourth reads
+    the single marks of the people whose window leaves out some of the held sessions
+    (joined the team late, left it, exited the enrolment), summed here within their
+    window; there are none in most cohorts."""
     at = at or timezone.now()
-    enrolment = "venture__applications__enrolment"
-    members = (
-        TeamMember.objects.filter(**{f"{enrolment}__cohort_membership__cohort": cohort})
-        .annotate(
-            enrolment_ref=F(f"{enrolment}__id"),
-            window_start=Greatest(F(f"{enrolment}__starts_on"), Coalesce("joined_on", F(f"{enrolment}__starts_on"))),
-            window_end=Least(
-                Coalesce(F(f"{enrolment}__exited_on"), F(f"{enrolment}__ends_on")),
-                Coalesce("left_on", F(f"{enrolment}__ends_on")),
-            ),
+    window_start, window_end = _window()
+    members = TeamMember.objects.filter(**{f"{_ENROLMENT}__cohort_membership__cohort": cohort})
+    if person is not None:
+        members = members.filter(person=person)
+    rows = list(
+        members.annotate(enrolment_ref=F(f"{_ENROLMENT}__id"), window_start=window_start, window_end=window_end)
+        .values(
+            "person_id",
+            "person__first_name",
+            "person__last_name",
+            "enrolment_ref",
+            "window_start",
+            "window_end",
         )
-        .select_related(None)
+        .order_by("person__last_name", "person__first_name", "person_id", "pk")
     )
-    counting = TrainingSession.objects.filter(cohort=cohort).counting().held(at)
-    in_window = Q(starts_at__date__gte=OuterRef("window_start"), starts_at__date__lte=OuterRef("window_end"))
-    sessions = counting.filter(in_window)
-    marks = Attendance.objects.filter(
-        person_id=OuterRef("person_id"),
-        session__in=counting.values("pk"),
-        session__starts_at__date__gte=OuterRef("window_start"),
-        session__starts_at__date__lte=OuterRef("window_end"),
+    if not rows:
+        return rows
+
+    held = TrainingSession.objects.filter(cohort=cohort).counting().held(at)
+    sessions = list(
+        held.annotate(day=TruncDate("starts_at")).order_by("day", "pk").values_list("pk", "day", "duration_minutes")
     )
+    days = [day for _pk, day, _minutes in sessions]
+    minutes_before = [0, *accumulate(minutes for _pk, _day, minutes in sessions)]
+    minutes_of = {pk: minutes for pk, _day, minutes in sessions}
+
+    partial = set()
+    for row in rows:
+        start, end = row["window_start"], row["window_end"]
+        row["first"] = bisect_left(days, start) if start else len(days)
+        row["last"] = max(bisect_right(days, end) if end else 0, row["first"])
+        row["held_sessions"] = row["last"] - row["first"]
+        row["scheduled_minutes"] = minutes_before[row["last"]] - minutes_before[row["first"]]
+        if row["held_sessions"] < len(sessions):
+            partial.add(row["person_id"])
+
+    marks = Attendance.objects.filter(session__in=held, person_id__in={row["person_id"] for row in rows})
     attended = Case(
         When(status=AttendanceStatus.PRESENT, then=F("session__duration_minutes")),
         When(status=AttendanceStatus.PARTIAL, then=F("minutes_attended")),
         default=0,
         output_field=IntegerField(),
     )
-    return (
-        members.annotate(
-            held_sessions=_sum(sessions, Count("pk")),
-            scheduled_minutes=_sum(sessions, Sum("duration_minutes")),
-            attended_minutes=_sum(marks, Sum(attended)),
-            justified_minutes=_sum(
-                marks, Sum("session__duration_minutes", filter=Q(status=AttendanceStatus.JUSTIFIED))
-            ),
+    whole = {
+        mark["person_id"]: (mark["attended"] or 0, mark["justified"] or 0)
+        for mark in marks.values("person_id")
+        .annotate(
+            attended=Sum(attended),
+            justified=Sum("session__duration_minutes", filter=Q(status=AttendanceStatus.JUSTIFIED)),
         )
-        .values(
-            "person_id",
-            "person__first_name",
-            "person__last_name",
-            "enrolment_ref",
-            "held_sessions",
-            "scheduled_minutes",
-            "attended_minutes",
-            "justified_minutes",
-        )
-        .order_by("person__last_name", "person__first_name", "person_id")
-    )
+        .order_by()
+    }
+    single: dict[int, list[tuple[int, str, int | None]]] = {}
+    if partial:
+        for person_id, session_id, status, minutes in marks.filter(person_id__in=partial).values_list(
+            "person_id", "session_id", "status", "minutes_attended"
+        ):
+            single.setdefault(person_id, []).append((session_id, status, minutes))
+
+    for row in rows:
+        if row["held_sessions"] == len(sessions):
+            row["attended_minutes"], row["justified_minutes"] = whole.get(row["person_id"], (0, 0))
+            continue
+        in_window = {pk for pk, _day, _minutes in sessions[row["first"] : row["last"]]}
+        row["attended_minutes"] = row["justified_minutes"] = 0
+        for session_id, status, minutes in single.get(row["person_id"], ()):
+            if session_id not in in_window:
+                continue
+            if status == AttendanceStatus.PRESENT:
+                row["attended_minutes"] += minutes_of[session_id]
+            elif status == AttendanceStatus.PARTIAL:
+                row["attended_minutes"] += minutes or 0
+            elif status == AttendanceStatus.JUSTIFIED:
+                row["justified_minutes"] += minutes_of[session_id]
+    return rows
 
 
 def _figures(cohort: Cohort, row: dict) -> PersonAttendance:
@@ -237,14 +280,16 @@ def _figures(cohort: Cohort, row: dict) -> PersonAttendance:
 
 
 def attendance_by_person(cohort: Cohort, *, at: dt.datetime | None = None) -> list[PersonAttendance]:
-    """Every participant's completion figures in the cohort: one database query."""
+    """Every participant's completion figures in the cohort: three queries (four when
+    someone's window leaves out some held sessions)."""
     return [_figures(cohort, row) for row in _attendance_rows(cohort, at)]
 
 
 def person_attendance(person: Person, cohort: Cohort, *, at: dt.datetime | None = None) -> PersonAttendance | None:
-    """One participant's figures (``None`` if they are not in the cohort): one query."""
-    row = _attendance_rows(cohort, at).filter(person=person).first()
-    return _figures(cohort, row) if row else None
+    """One participant's figures (``None`` if they are not in the cohort): at most four
+    queries."""
+    rows = _attendance_rows(cohort, at, person=person)
+    return _figures(cohort, rows[0]) if rows else None
 
 
 def person_session_marks(person: Person, cohort: Cohort) -> QuerySet:

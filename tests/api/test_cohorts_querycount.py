@@ -151,14 +151,14 @@ def test_cohort_attendance_summary(world, rows, django_assert_num_queries):
     people = _team(cw, rows)
     for day in (5, 4):
         cw.mark(cw.session(day=days_ago(day)), *[(p, "present") for p in people])
-    # roles, cohort, the figures of every participant (one query), the cohort's session
-    # figures, its planned hours
+    # roles, cohort, the figures of every participant (three queries: members, sessions,
+    # marks summed per person), the cohort's session figures, its planned hours
     _count(
         client_as(world.coordinator),
         f"/api/v1/cohorts/{cw.cohort.pk}/attendance/",
         world.coordinator,
         django_assert_num_queries,
-        5,
+        7,
         lambda data: len(data["participants"]),
         rows,
     )
@@ -182,13 +182,14 @@ def test_participant_attendance_summary(world, rows, django_assert_num_queries):
             trainers=[world.tutor],
         )
         cw.mark(session, (anna, "present" if i % 3 else "absent"))
-    # roles, cohort, person, the person's figures, their sessions with marks
+    # roles, cohort, person, the person's figures (members, sessions, marks summed per
+    # person), their sessions with marks
     _count(
         client_as(world.participant),
         f"/api/v1/cohorts/{cw.cohort.pk}/attendance/{anna.pk}/",
         world.participant,
         django_assert_num_queries,
-        5,
+        7,
         lambda data: len(data["sessions"]),
         rows,
     )

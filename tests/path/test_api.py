@@ -385,9 +385,9 @@ def test_me_path_query_count_does_not_grow_with_rows(world, django_assert_num_qu
     c = client(world.participant)
     # roles (1); enrolments (1), milestones (1), suspensions (1), counts (1); feeds (1);
     # cohort (1), team (1), training (1), next tutoring (1), notes (1), hours (1),
-    # actions (1), grants (1), campaigns (1), viewer's person (1), attendance (1),
-    # tutor check: none (a participant)
-    with django_assert_num_queries(17):
+    # actions (1), grants (1), campaigns (1), viewer's person (1), attendance (3:
+    # members, sessions, marks), tutor check: none (a participant)
+    with django_assert_num_queries(19):
         response = c.get("/api/v1/me/path/")
     assert response.status_code == 200
     venture = response.json()["ventures"][0]
