@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cohorts.reports import SECTION_TITLES, CohortReport, IndicatorRow, Scope, rows_by_section
-from cohorts.selectors import attendance_by_person
+from cohorts.selectors import attendance_by_cohort
 from incubator.importing import cell_text, neutralise
 from incubator.models import Person, TeamMember
 from incubator.models_participants import ParticipantResult, ResultTiming, age_at_entry, age_band_of
@@ -209,10 +209,11 @@ def participants_of(scope: Scope):
 
 def pseudonymised_rows(scope: Scope, progress: Progress | None = None) -> Iterator[list[Any]]:
     """One row per participant of the scope, by pseudonym (the caller has made sure
-    everyone has one). Queries: the completion rule per cohort, results, people."""
+    everyone has one). Queries: the completion rule (three or four for all the cohorts),
+    results, people."""
     attendance: dict[tuple[int, int], Any] = {}
-    for cohort in scope.cohorts:
-        for figure in attendance_by_person(cohort, at=scope.at):
+    for figures in attendance_by_cohort(scope.cohorts, at=scope.at).values():
+        for figure in figures:
             attendance[(figure.person_id, figure.enrolment_id)] = figure
     results: dict[tuple[int, int], dict[str, bool]] = {}
     members = participants_of(scope)

@@ -1,7 +1,7 @@
 """The cohort outcome report: one selector, ``cohort_report``, whose every figure is
-computed by the database, in a fixed number of queries whatever the number of
-participants, sessions or marks (twenty for one cohort: one per cohort of the scope for
-the completion rule of ``cohorts.selectors``, the others whatever the scope).
+computed by the database, in a fixed number of queries whatever the number of cohorts,
+participants, sessions or marks (twenty-three at most: three or four for the completion
+rule of ``cohorts.selectors`` over all the cohorts of the scope, the others one each).
 
 Scope. One cohort, or every cohort of a programme. The funnel counts the applications to
 the cohorts' calls; everything else counts the cohorts' enrolments (``CohortEnrolment``)
@@ -21,7 +21,7 @@ Definitions.
 - Training: hours delivered = minutes of held training sessions (not cancelled, ended,
   outreach events apart) / 60; participant-hours = minutes on those sessions' registers
   (present = the session's length, partial = the minutes recorded) / 60; completion per
-  participant is ``cohorts.selectors.attendance_by_person`` (justified absences leave the
+  participant is ``cohorts.selectors.attendance_by_cohort`` (justified absences leave the
   denominator); average attendance = mean of the participants' completion %.
 - Tutoring: minutes of tutoring sessions logged on the cohort's enrolments, valued at the
   hourly rate each session carries (the tutor's unit-cost band when it was logged).
@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
-from cohorts.selectors import attendance_by_person
+from cohorts.selectors import attendance_by_cohort
 from incubator.models import (
     Application,
     ApplicationState,
@@ -459,7 +459,7 @@ def _funnel(scope: Scope, enrolments: QuerySet) -> Funnel:
 
 def _training(scope: Scope) -> tuple[Training, dict[str, int]]:
     """Sessions (one query), register marks (one), hours per month (one), and the
-    completion rule per cohort (one each)."""
+    completion rule for all the cohorts at once (three or four)."""
     sessions = TrainingSession.objects.filter(scope.window("starts_at"), cohort__in=scope.cohort_ids)
     live = Q(cancelled_at__isnull=True)
     held = live & Q(ends_at__lte=scope.at)
@@ -494,9 +494,9 @@ def _training(scope: Scope) -> tuple[Training, dict[str, int]]:
     }
     people = []
     thresholds = []
+    by_cohort = attendance_by_cohort(scope.cohorts, at=scope.at)
     for cohort in scope.cohorts:
-        rows = attendance_by_person(cohort, at=scope.at)
-        people.extend(rows)
+        people.extend(by_cohort[cohort.pk])
         thresholds.append(
             {
                 "cohort": cohort.pk,

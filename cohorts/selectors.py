@@ -31,6 +31,7 @@ whose window leaves out some held sessions are read one by one. The ratio is exa
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
@@ -162,37 +163,46 @@ def session_register(session: TrainingSession) -> QuerySet:
 _ENROLMENT = "venture__applications__enrolment"
 
 
-def _window(member: str = "") -> tuple[Greatest, Least]:
-    """A participant's window as expressions on a team-member row (through ``member``):
-    from the later of the enrolment's start and the day they joined the team, to the
-    earlier of the enrolment's exit (or end) and the day they left it."""
-    enrolment = f"{member}{_ENROLMENT}__"
+def _window() -> tuple[Greatest, Least]:
+    """A participant's window as expressions on a team-member row: from the later of the
+    enrolment's start and the day they joined the team, to the earlier of the enrolment's
+    exit (or end) and the day they left it."""
+    enrolment = f"{_ENROLMENT}__"
     return (
-        Greatest(F(f"{enrolment}starts_on"), Coalesce(f"{member}joined_on", F(f"{enrolment}starts_on"))),
+        Greatest(F(f"{enrolment}starts_on"), Coalesce("joined_on", F(f"{enrolment}starts_on"))),
         Least(
             Coalesce(F(f"{enrolment}exited_on"), F(f"{enrolment}ends_on")),
-            Coalesce(f"{member}left_on", F(f"{enrolment}ends_on")),
+            Coalesce("left_on", F(f"{enrolment}ends_on")),
         ),
     )
 
 
-def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None, person: Person | None = None) -> list[dict]:
-    """The four sums of every team member of the cohort (or of ``person``'s rows only).
+def _attendance_rows(
+    cohorts: Sequence[Cohort], at: dt.datetime | None = None, person: Person | None = None
+) -> list[dict]:
+    """The four sums of every team member of the cohorts (or of ``person``'s rows only).
 
-    Three queries whatever the cohort's size: the members with their windows; the cohort's
-    counted, held sessions (id, day, minutes: a few hundred rows, added up per window
-    here); the marks of those sessions summed per person by the database. A fourth reads
-    the single marks of the people whose window leaves out some of the held sessions
-    (joined the team late, left it, exited the enrolment), summed here within their
-    window; there are none in most cohorts."""
+    Three queries whatever the number and size of the cohorts: the members with their
+    windows; the cohorts' counted, held sessions (id, day, minutes: a few hundred rows a
+    cohort, added up per window here); the marks of those sessions summed per cohort and
+    person by the database. A fourth reads the single marks of the people whose window
+    leaves out some of their cohort's held sessions (joined the team late, left it, exited
+    the enrolment), summed here within their window; most cohorts have none."""
     at = at or timezone.now()
+    cohort_ids = [cohort.pk for cohort in cohorts]
     window_start, window_end = _window()
-    members = TeamMember.objects.filter(**{f"{_ENROLMENT}__cohort_membership__cohort": cohort})
+    members = TeamMember.objects.filter(**{f"{_ENROLMENT}__cohort_membership__cohort__in": cohort_ids})
     if person is not None:
         members = members.filter(person=person)
     rows = list(
-        members.annotate(enrolment_ref=F(f"{_ENROLMENT}__id"), window_start=window_start, window_end=window_end)
+        members.annotate(
+            cohort_ref=F(f"{_ENROLMENT}__cohort_membership__cohort_id"),
+            enrolment_ref=F(f"{_ENROLMENT}__id"),
+            window_start=window_start,
+            window_end=window_end,
+        )
         .values(
+            "cohort_ref",
             "person_id",
             "person__first_name",
             "person__last_name",
@@ -205,22 +215,29 @@ def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None, person: Pers
     if not rows:
         return rows
 
-    held = TrainingSession.objects.filter(cohort=cohort).counting().held(at)
-    sessions = list(
-        held.annotate(day=TruncDate("starts_at")).order_by("day", "pk").values_list("pk", "day", "duration_minutes")
-    )
-    days = [day for _pk, day, _minutes in sessions]
-    minutes_before = [0, *accumulate(minutes for _pk, _day, minutes in sessions)]
-    minutes_of = {pk: minutes for pk, _day, minutes in sessions}
+    held = TrainingSession.objects.filter(cohort__in=cohort_ids).counting().held(at)
+    sessions: dict[int, list[tuple[int, dt.date, int]]] = {pk: [] for pk in cohort_ids}
+    for pk, cohort_id, day, minutes in (
+        held.annotate(day=TruncDate("starts_at"))
+        .order_by("day", "pk")
+        .values_list("pk", "cohort_id", "day", "duration_minutes")
+    ):
+        sessions[cohort_id].append((pk, day, minutes))
+    days = {cohort_id: [day for _pk, day, _minutes in rows_] for cohort_id, rows_ in sessions.items()}
+    minutes_before = {
+        cohort_id: [0, *accumulate(minutes for _pk, _day, minutes in rows_)] for cohort_id, rows_ in sessions.items()
+    }
+    minutes_of = {pk: minutes for rows_ in sessions.values() for pk, _day, minutes in rows_}
 
     partial = set()
     for row in rows:
-        start, end = row["window_start"], row["window_end"]
-        row["first"] = bisect_left(days, start) if start else len(days)
-        row["last"] = max(bisect_right(days, end) if end else 0, row["first"])
+        cohort_days, start, end = days[row["cohort_ref"]], row["window_start"], row["window_end"]
+        row["first"] = bisect_left(cohort_days, start) if start else len(cohort_days)
+        row["last"] = max(bisect_right(cohort_days, end) if end else 0, row["first"])
         row["held_sessions"] = row["last"] - row["first"]
-        row["scheduled_minutes"] = minutes_before[row["last"]] - minutes_before[row["first"]]
-        if row["held_sessions"] < len(sessions):
+        before = minutes_before[row["cohort_ref"]]
+        row["scheduled_minutes"] = before[row["last"]] - before[row["first"]]
+        if row["held_sessions"] < len(cohort_days):
             partial.add(row["person_id"])
 
     marks = Attendance.objects.filter(session__in=held, person_id__in={row["person_id"] for row in rows})
@@ -231,8 +248,8 @@ def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None, person: Pers
         output_field=IntegerField(),
     )
     whole = {
-        mark["person_id"]: (mark["attended"] or 0, mark["justified"] or 0)
-        for mark in marks.values("person_id")
+        (mark["session__cohort_id"], mark["person_id"]): (mark["attended"] or 0, mark["justified"] or 0)
+        for mark in marks.values("session__cohort_id", "person_id")
         .annotate(
             attended=Sum(attended),
             justified=Sum("session__duration_minutes", filter=Q(status=AttendanceStatus.JUSTIFIED)),
@@ -247,10 +264,11 @@ def _attendance_rows(cohort: Cohort, at: dt.datetime | None = None, person: Pers
             single.setdefault(person_id, []).append((session_id, status, minutes))
 
     for row in rows:
-        if row["held_sessions"] == len(sessions):
-            row["attended_minutes"], row["justified_minutes"] = whole.get(row["person_id"], (0, 0))
+        cohort_id = row["cohort_ref"]
+        if row["held_sessions"] == len(days[cohort_id]):
+            row["attended_minutes"], row["justified_minutes"] = whole.get((cohort_id, row["person_id"]), (0, 0))
             continue
-        in_window = {pk for pk, _day, _minutes in sessions[row["first"] : row["last"]]}
+        in_window = {pk for pk, _day, _minutes in sessions[cohort_id][row["first"] : row["last"]]}
         row["attended_minutes"] = row["justified_minutes"] = 0
         for session_id, status, minutes in single.get(row["person_id"], ()):
             if session_id not in in_window:
@@ -279,16 +297,28 @@ def _figures(cohort: Cohort, row: dict) -> PersonAttendance:
     )
 
 
+def attendance_by_cohort(
+    cohorts: Sequence[Cohort], *, at: dt.datetime | None = None
+) -> dict[int, list[PersonAttendance]]:
+    """Every participant's completion figures in each cohort, by cohort id: three queries
+    for any number of cohorts (four when someone's window leaves out some held sessions)."""
+    by_id = {cohort.pk: cohort for cohort in cohorts}
+    figures: dict[int, list[PersonAttendance]] = {pk: [] for pk in by_id}
+    for row in _attendance_rows(cohorts, at):
+        figures[row["cohort_ref"]].append(_figures(by_id[row["cohort_ref"]], row))
+    return figures
+
+
 def attendance_by_person(cohort: Cohort, *, at: dt.datetime | None = None) -> list[PersonAttendance]:
     """Every participant's completion figures in the cohort: three queries (four when
     someone's window leaves out some held sessions)."""
-    return [_figures(cohort, row) for row in _attendance_rows(cohort, at)]
+    return attendance_by_cohort([cohort], at=at)[cohort.pk]
 
 
 def person_attendance(person: Person, cohort: Cohort, *, at: dt.datetime | None = None) -> PersonAttendance | None:
     """One participant's figures (``None`` if they are not in the cohort): at most four
     queries."""
-    rows = _attendance_rows(cohort, at, person=person)
+    rows = _attendance_rows([cohort], at, person=person)
     return _figures(cohort, rows[0]) if rows else None
 
 

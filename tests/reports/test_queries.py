@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cohorts.models import Attendance, CohortEnrolment
+from cohorts.models import Attendance, Cohort, CohortEnrolment, CurriculumModule, TrainingSession
 from cohorts.reports import cohort_report, report_scope
 from incubator import services_participants as participants
 from incubator.models import Enrolment, Milestone
@@ -23,10 +23,10 @@ from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db
 
-# Funnel 2, training 3 + 4 per cohort (completion: members, sessions, marks summed per
-# person, the single marks of the people whose window leaves out some sessions),
-# tutoring 4, milestones 2, funding 3, venture outcomes 2, ESF+ output 1, results 1,
-# unit costs 1.
+# Funnel 2, training 3 + 4 for all the cohorts of the scope (completion: members,
+# sessions, marks summed per cohort and person, the single marks of the people whose
+# window leaves out some sessions), tutoring 4, milestones 2, funding 3, venture
+# outcomes 2, ESF+ output 1, results 1, unit costs 1.
 REPORT_QUERIES = 23
 # The report, plus the page's own: session, user, roles, whether any programme and the
 # first one, the chosen programme and cohort (validated), ready exports, and the two
@@ -118,6 +118,40 @@ def test_report_queries_are_the_same_at_both_sizes(world, other):
             cohort_report(report_scope(programme=world.programme, cohort=data.cohort, now=dataset.NOW))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_programme_report_queries_do_not_grow_with_its_cohorts(world, other, django_assert_max_num_queries):
+    """The programme's scope: two cohorts, then eight, in the same number of queries."""
+    data = dataset.build(world)
+    grow(world, data, 1)
+    scope = report_scope(programme=world.programme, now=dataset.NOW)
+    with CaptureQueriesContext(connection) as two:
+        before = cohort_report(scope)
+    for number in range(6):
+        cohort = Cohort.objects.create(
+            programme=world.programme,
+            call=f.CallFactory(programme=world.programme, title=f"Call {number}"),
+            name=f"Cohort {number}",
+            starts_on=dataset.ENTRY,
+            ends_on=dt.date(2026, 12, 31),
+            grant_threshold=Decimal("80.00"),
+        )
+        TrainingSession.objects.create(
+            cohort=cohort,
+            module=CurriculumModule.objects.create(cohort=cohort, title="Pitch", planned_hours=Decimal("2")),
+            topic="Pitch",
+            starts_at=dataset.at("2026-03-02"),
+            ends_at=dataset.at("2026-03-02") + dt.timedelta(hours=2),
+            duration_minutes=120,
+            place="Napoli",
+        )
+    scope = report_scope(programme=world.programme, now=dataset.NOW)
+    assert len(scope.cohorts) == 8
+    with django_assert_max_num_queries(REPORT_QUERIES):
+        after = cohort_report(scope)
+    assert len(two) <= REPORT_QUERIES
+    assert len(after.training.thresholds) == len(before.training.thresholds) + 6 == 8
+    assert after.training.sessions_held == before.training.sessions_held + 6
 
 
 def test_dashboard_and_json_queries_do_not_grow(world, sized, django_assert_max_num_queries):
