@@ -223,11 +223,12 @@ def _attendance_rows(
         .values_list("pk", "cohort_id", "day", "duration_minutes")
     ):
         sessions[cohort_id].append((pk, day, minutes))
-    days = {cohort_id: [day for _pk, day, _minutes in rows_] for cohort_id, rows_ in sessions.items()}
+    days = {cohort_id: [day for _pk, day, _minutes in held_ones] for cohort_id, held_ones in sessions.items()}
     minutes_before = {
-        cohort_id: [0, *accumulate(minutes for _pk, _day, minutes in rows_)] for cohort_id, rows_ in sessions.items()
+        cohort_id: [0, *accumulate(minutes for _pk, _day, minutes in held_ones)]
+        for cohort_id, held_ones in sessions.items()
     }
-    minutes_of = {pk: minutes for rows_ in sessions.values() for pk, _day, minutes in rows_}
+    minutes_of = {pk: minutes for held_ones in sessions.values() for pk, _day, minutes in held_ones}
 
     partial = set()
     for row in rows:
