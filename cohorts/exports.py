@@ -26,9 +26,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cohorts.reports import SECTION_TITLES, CohortReport, IndicatorRow, Scope, rows_by_section
-from cohorts.selectors import attendance_by_cohort
+from cohorts.selectors import ENROLMENT, attendance_by_cohort, cohort_members
 from incubator.importing import cell_text, neutralise
-from incubator.models import Person, TeamMember
+from incubator.models import Person
 from incubator.models_participants import ParticipantResult, ResultTiming, age_at_entry, age_band_of
 
 SMALL_CELL = 5
@@ -198,13 +198,9 @@ _ENTRY = (
 )
 
 
-ENROLMENT = "venture__applications__enrolment"
-
-
 def participants_of(scope: Scope):
-    """The scope's participants: one row per team member of each enrolment of the
-    cohorts. Annotations on ``ENROLMENT`` reuse this filter's join (one enrolment a row)."""
-    return TeamMember.objects.filter(**{f"{ENROLMENT}__cohort_membership__cohort__in": scope.cohort_ids})
+    """The scope's participants (``cohorts.selectors.cohort_members``)."""
+    return cohort_members(scope.cohort_ids)
 
 
 def pseudonymised_rows(scope: Scope, progress: Progress | None = None) -> Iterator[list[Any]]:

@@ -160,14 +160,21 @@ def session_register(session: TrainingSession) -> QuerySet:
 # --- completion --------------------------------------------------------------------------
 
 
-_ENROLMENT = "venture__applications__enrolment"
+# From a team member to its venture's enrolments (one a row once filtered by cohort).
+ENROLMENT = "venture__applications__enrolment"
+
+
+def cohort_members(cohort_ids: Sequence[int]) -> QuerySet:
+    """One row per team member of each enrolment of the cohorts. Annotations on
+    ``ENROLMENT`` reuse this filter's join (one enrolment a row)."""
+    return TeamMember.objects.filter(**{f"{ENROLMENT}__cohort_membership__cohort__in": cohort_ids})
 
 
 def _window() -> tuple[Greatest, Least]:
     """A participant's window as expressions on a team-member row: from the later of the
     enrolment's start and the day they joined the team, to the earlier of the enrolment's
     exit (or end) and the day they left it."""
-    enrolment = f"{_ENROLMENT}__"
+    enrolment = f"{ENROLMENT}__"
     return (
         Greatest(F(f"{enrolment}starts_on"), Coalesce("joined_on", F(f"{enrolment}starts_on"))),
         Least(
@@ -191,13 +198,13 @@ def _attendance_rows(
     at = at or timezone.now()
     cohort_ids = [cohort.pk for cohort in cohorts]
     window_start, window_end = _window()
-    members = TeamMember.objects.filter(**{f"{_ENROLMENT}__cohort_membership__cohort__in": cohort_ids})
+    members = cohort_members(cohort_ids)
     if person is not None:
         members = members.filter(person=person)
     rows = list(
         members.annotate(
-            cohort_ref=F(f"{_ENROLMENT}__cohort_membership__cohort_id"),
-            enrolment_ref=F(f"{_ENROLMENT}__id"),
+            cohort_ref=F(f"{ENROLMENT}__cohort_membership__cohort_id"),
+            enrolment_ref=F(f"{ENROLMENT}__id"),
             window_start=window_start,
             window_end=window_end,
         )
