@@ -10,8 +10,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from bench.common import Settings, Table, client_for, fmt_ms, median_ms, raw_fetch_and_encode, recording, verdict
-from incubator import calendar
-from incubator.models import CalendarFeed, Role, User
+from incubator.calendar import sources as calendar
+from incubator.calendar.models import CalendarFeed
+from incubator.models import Role, User
 from mentoring.models import TutoringSession
 
 GOAL_MS = 100.0

@@ -1,5 +1,5 @@
 """The attendance import through the shared import machinery (``cohorts.resources.
-AttendanceResource`` on ``incubator.importing.ServiceResource``: every cell parsed,
+AttendanceResource`` on ``incubator.imports.ServiceResource``: every cell parsed,
 every session checked against the user's reach, the marks written by the register's
 service, all or nothing) against a raw ``bulk_create`` of the same marks.
 
@@ -21,7 +21,7 @@ from cohorts.models import Attendance, AttendanceStatus, TrainingSession
 from cohorts.resources import AttendanceResource
 from cohorts.selectors import session_roster
 from incubator import access
-from incubator.services_imports import background_rows
+from incubator.imports.services import background_rows
 
 GOAL_ROWS_PER_S = 2000
 HEADERS = ["session", "person", "status", "minutes_attended", "note"]

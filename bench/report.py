@@ -19,27 +19,15 @@ from django.db.models import Count
 
 from bench.common import Settings, Table, fmt_ms, fmt_ratio, median_ms, ratio, recording, verdict
 from cohorts.models import Attendance, AttendanceStatus, Cohort, CohortEnrolment, TrainingSession
-from cohorts.reports import AWARDED_STATES, EXIT_INDICATORS, OUTPUT_INDICATORS, cohort_report, report_scope
+from cohorts.reports.figures import AWARDED_STATES, cohort_report, report_scope
+from cohorts.reports.indicators import EXIT_INDICATORS, OUTPUT_INDICATORS
 from incubator import access
-from incubator.models import (
-    Application,
-    ApplicationState,
-    AuditEvent,
-    Enrolment,
-    LegalFormChange,
-    Milestone,
-    Person,
-    TeamMember,
-    Venture,
-)
-from incubator.models_funding import CrowdfundingCampaign, Grant, Tranche
-from incubator.models_participants import (
-    ParticipantEntryData,
-    ParticipantResult,
-    TrainingUnitCost,
-    VentureOutcome,
-)
-from incubator.selectors import OPEN_STATES
+from incubator.funding.models import CrowdfundingCampaign, Grant, Tranche
+from incubator.models import AuditEvent, LegalFormChange, Person, TeamMember, Venture
+from incubator.participants.models import ParticipantEntryData, ParticipantResult, TrainingUnitCost, VentureOutcome
+from incubator.path.models import Enrolment, Milestone
+from incubator.path.selectors import OPEN_STATES
+from incubator.selection.models import Application, ApplicationState
 from mentoring.models import Assignment, TutoringSession, TutorProfile
 
 GOAL = 2.0

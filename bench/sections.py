@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from bench import admin, exports, feeds, imports, lists, pages, report
+from bench import backoffice, exports, feeds, imports, lists, pages, report
 from bench.common import Settings
 
 Section = Callable[[Settings, Callable[[str], None]], object]
@@ -14,5 +14,5 @@ SECTIONS: dict[str, Section] = {
     "feeds": feeds.run,
     "pages": pages.run,
     "exports": exports.run,
-    "admin": admin.run,
+    "admin": backoffice.run,
 }

@@ -38,8 +38,10 @@ from cohorts.views import register_context
 from incubator import access
 from incubator.admin import BOTH, BackOfficeAdmin, BackOfficeInline, RelatedOnly, new_rows
 from incubator.forms import ActionForm, ReasonForm
-from incubator.importing import CSV, XLSX, ItalianCSV, ServiceImportExportMixin
-from incubator.models import Enrolment, EnrolmentStatus, Person, Role, User
+from incubator.imports.admin import ServiceImportExportMixin
+from incubator.imports.formats import CSV, XLSX, ItalianCSV
+from incubator.models import Person, Role, User
+from incubator.path.models import Enrolment, EnrolmentStatus
 
 # --- cohorts -------------------------------------------------------------------------------
 

@@ -6,7 +6,13 @@ class CohortsConfig(AppConfig):
     name = "cohorts"
     verbose_name = _("Cohorts and training")
 
+    def import_models(self) -> None:
+        super().import_models()
+        # The report exports' model lives with the reports (cohorts/reports/), app label "cohorts".
+        from cohorts.reports import models  # noqa: F401
+
     def ready(self) -> None:
-        # Registers the access rules and the calendar sources of training sessions.
-        # ... and the attendance section of the data-subject export (incubator.gdpr).
-        from cohorts import access, access_reports, gdpr, grant_checks, ical  # noqa: F401
+        # Access rules, the calendar sources of training sessions, the attendance grant check
+        # and the attendance section of the data-subject export (incubator.privacy.registry).
+        from cohorts import access, gdpr, grant_checks, ical  # noqa: F401
+        from cohorts.reports import access as report_access  # noqa: F401

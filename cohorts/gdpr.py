@@ -1,8 +1,8 @@
 """What the cohorts app holds about a person, for the access export and the erasure
-(``incubator.gdpr``): the attendance marks. Registered from ``CohortsConfig.ready``."""
+(``incubator.privacy.registry``): the attendance marks. Registered from ``CohortsConfig.ready``."""
 
 from cohorts.models import Attendance
-from incubator import gdpr
+from incubator.privacy import registry as gdpr
 
 
 @gdpr.section("attendance", 200)

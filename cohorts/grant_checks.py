@@ -1,4 +1,4 @@
-"""The attendance condition of grant eligibility, registered with ``incubator.eligibility``
+"""The attendance condition of grant eligibility, registered with ``incubator.funding.eligibility``
 (``incubator`` cannot read attendance: cohorts depend on it, not the reverse).
 
 Every participant still in the venture's team on the stage's date must have reached
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import CohortEnrolment
 from cohorts.selectors import attendance_by_person
-from incubator.eligibility import GrantCandidate, Problem, grant_check
+from incubator.funding.eligibility import GrantCandidate, Problem, grant_check
 
 FIELD = "attendance"
 

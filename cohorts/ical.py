@@ -1,4 +1,4 @@
-"""Training sessions in the calendar feeds (``incubator.calendar``): a cohort's feed shows
+"""Training sessions in the calendar feeds (``incubator.calendar.sources``): a cohort's feed shows
 its sessions, a participant's feed the sessions of their cohorts, a trainer's feed the
 sessions they run. Cancelled sessions stay in the feed as ``STATUS:CANCELLED`` so that
 subscribed calendars drop them instead of keeping a stale event."""
@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from cohorts.access import own_cohort_ids, session_ids_run_by
 from cohorts.models import TrainingSession
-from incubator import calendar
-from incubator.models import CalendarFeed, Role
+from incubator.calendar import sources as calendar
+from incubator.calendar.models import CalendarFeed
+from incubator.models import Role
 
 
 def session_event(session: TrainingSession) -> calendar.FeedEvent:

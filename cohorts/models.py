@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.db import MinutesBetween
 from cohorts.querysets import AttendanceQuerySet, CohortQuerySet, TrainingSessionQuerySet
-from incubator.models import Call, Enrolment, Person, Programme
+from incubator.models import Person, Programme
+from incubator.path.models import Enrolment
+from incubator.selection.models import Call
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 DEFAULT_COMPLETION_THRESHOLD = Decimal("70.00")
@@ -245,6 +247,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} - {self.get_status_display()}"
-
-
-from cohorts.models_reports import *  # noqa: E402, F403

@@ -1,7 +1,7 @@
 """Import and export columns of attendance registers (django-import-export). An export
 is one row per mark; edit it in a spreadsheet and import it back. Rows are written by
 ``cohorts.services.attendance_mark_bulk``, all or nothing, with a dry-run preview: see
-``incubator.importing``."""
+``incubator.imports``."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
@@ -14,14 +14,9 @@ from cohorts import services
 from cohorts.models import Attendance, AttendanceStatus, TrainingSession
 from incubator import access
 from incubator.exceptions import NotPermitted
-from incubator.importing import (
-    BatchOutcome,
-    ChoiceWidget,
-    DateTimeWidget,
-    ServiceResource,
-    TextWidget,
-    parse_decimal,
-)
+from incubator.imports.cells import parse_decimal
+from incubator.imports.engine import BatchOutcome, ServiceResource
+from incubator.imports.formats import ChoiceWidget, DateTimeWidget, TextWidget
 
 # Paper registers and Italian spreadsheets use these words and initials as often as codes.
 STATUS_WORDS = {

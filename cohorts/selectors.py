@@ -53,7 +53,8 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
-from incubator.models import Enrolment, Person, TeamMember
+from incubator.models import Person, TeamMember
+from incubator.path.models import Enrolment
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

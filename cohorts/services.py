@@ -26,19 +26,12 @@ from cohorts.models import (
 )
 from cohorts.selectors import session_roster
 from incubator import access, audit
-from incubator import services as incubator_services
+from incubator.calendar import services as incubator_services
+from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import (
-    ApplicationState,
-    CalendarFeed,
-    Call,
-    Enrolment,
-    EnrolmentStatus,
-    Person,
-    Programme,
-    Role,
-    User,
-)
+from incubator.models import Person, Programme, Role, User
+from incubator.path.models import Enrolment, EnrolmentStatus
+from incubator.selection.models import ApplicationState, Call
 
 MAX_SESSION = dt.timedelta(hours=12)
 

@@ -18,8 +18,9 @@ from cohorts import access as cohort_access
 from cohorts import selectors, services
 from cohorts.models import AttendanceStatus, Cohort, TrainingSession
 from incubator import access
+from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import NotPermitted
-from incubator.models import CalendarFeed, Person, Role
+from incubator.models import Person, Role
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:

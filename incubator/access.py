@@ -19,35 +19,29 @@ from collections.abc import Callable, Iterable
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from incubator.exceptions import NotPermitted
 from incubator.models import (
-    Application,
     AuditEvent,
-    CalendarFeed,
-    Call,
-    ChecklistAnswer,
-    ChecklistItem,
-    Criterion,
-    Enrolment,
-    Evaluation,
     LegalFormChange,
-    Milestone,
-    MilestoneTemplate,
     Person,
     Programme,
     Role,
     RoleAssignment,
-    Score,
     TeamMember,
     User,
     Venture,
 )
 
 Rule = Callable[[models.Model], Q]
+
+
 _rules: dict[type[models.Model], list[Rule]] = defaultdict(list)
+
+
 _NOTHING = Q(pk__in=[])
+
+
 _CACHE_ATTR = "_incubator_roles"
 
 
@@ -136,13 +130,6 @@ def own_venture_ids(user) -> models.QuerySet:
     return TeamMember.objects.filter(person__user=user, person__anonymised_at__isnull=True).values("venture_id")
 
 
-def evaluated_application_ids(user) -> models.QuerySet:
-    return Evaluation.objects.filter(evaluator=user).values("application_id")
-
-
-# --- incubator rules -------------------------------------------------------------------
-
-
 @rule(Programme)
 def _programme(user) -> Q:
     return Q(pk__in=programmes(user))
@@ -153,21 +140,6 @@ def _role_assignment(user) -> Q:
     return Q(programme__in=coordinated(user)) | Q(user=user)
 
 
-@rule(Call)
-def _call(user) -> Q:
-    return Q(programme__in=programmes(user))
-
-
-@rule(Criterion)
-def _criterion(user) -> Q:
-    return Q(call__programme__in=programmes(user))
-
-
-@rule(ChecklistItem)
-def _checklist_item(user) -> Q:
-    return Q(call__programme__in=programmes(user))
-
-
 @rule(Person)
 def _person(user) -> Q:
     return Q(programme__in=coordinated(user)) | Q(user=user)
@@ -175,8 +147,9 @@ def _person(user) -> Q:
 
 @rule(Venture)
 def _venture(user) -> Q:
-    evaluator_ventures = Application.objects.filter(pk__in=evaluated_application_ids(user)).values("venture_id")
-    return Q(programme__in=coordinated(user)) | Q(pk__in=own_venture_ids(user)) | Q(pk__in=evaluator_ventures)
+    # Evaluators also see the ventures of the applications they evaluate: a rule of
+    # incubator.selection.access.
+    return Q(programme__in=coordinated(user)) | Q(pk__in=own_venture_ids(user))
 
 
 @rule(TeamMember)
@@ -189,61 +162,22 @@ def _legal_form(user) -> Q:
     return Q(venture__in=visible(user, Venture).values("pk"))
 
 
-@rule(Application)
-def _application(user) -> Q:
-    return (
-        Q(call__programme__in=coordinated(user))
-        | Q(venture__in=own_venture_ids(user))
-        | Q(pk__in=evaluated_application_ids(user))
-    )
-
-
-@rule(ChecklistAnswer)
-def _checklist_answer(user) -> Q:
-    return Q(application__call__programme__in=coordinated(user)) | Q(application__in=evaluated_application_ids(user))
-
-
-@rule(Evaluation)
-def _evaluation(user) -> Q:
-    """Evaluators see their own; others' on the same applications once the call closed."""
-    return (
-        Q(application__call__programme__in=coordinated(user))
-        | Q(evaluator=user)
-        | Q(application__in=evaluated_application_ids(user), application__call__closes_at__lte=timezone.now())
-    )
-
-
-@rule(Score)
-def _score(user) -> Q:
-    return Q(evaluation__in=visible(user, Evaluation).values("pk"))
-
-
-@rule(Enrolment)
-def _enrolment(user) -> Q:
-    return Q(application__call__programme__in=coordinated(user)) | Q(application__venture__in=own_venture_ids(user))
-
-
 @rule(AuditEvent)
 def _audit(user) -> Q:
     return Q(programme__in=coordinated(user))
-
-
-@rule(MilestoneTemplate)
-def _milestone_template(user) -> Q:
-    return Q(programme__in=programmes(user))
-
-
-@rule(Milestone)
-def _milestone(user) -> Q:
-    return Q(enrolment__in=visible(user, Enrolment).values("pk"))
-
-
-@rule(CalendarFeed)
-def _calendar_feed(user) -> Q:
-    return Q(user=user) | Q(programme__in=coordinated(user))
 
 
 @rule(User)
 def _user(user) -> Q:
     """Oneself, and the people holding a role in a programme one coordinates."""
     return Q(pk=user.pk) | Q(pk__in=RoleAssignment.objects.filter(programme__in=coordinated(user)).values("user"))
+
+
+def back_office_scope(user, model_or_qs, programme_path: str) -> models.QuerySet:
+    """What the back office works on: the records the user may see (``visible``)
+    in the programmes they coordinate (all for an administrator). ``programme_path`` leads
+    from the model to its programme, e.g. ``"call__programme"`` (``"pk"`` for Programme)."""
+    queryset = visible(user, model_or_qs)
+    if is_admin(user):
+        return queryset
+    return queryset.filter(**{f"{programme_path}__in": coordinated(user)})

@@ -1,6 +1,6 @@
 """The coordinators' back office (``/admin/``).
 
-- Reach: every queryset is ``importing.back_office_scope`` (``access.visible`` narrowed to
+- Reach: every queryset is ``access.back_office_scope`` (``access.visible`` narrowed to
   the programmes the user coordinates), so another programme's record is not listed and
   its URL answers 404. Staff users who coordinate nothing see nothing; administrators
   see everything. No Django model permissions are involved: roles decide.
@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -29,54 +29,43 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from incubator import access, audit, services, services_path
+from incubator import (
+    access,
+    admin_security,  # noqa: F401  (Django's history pages answer 404 out of reach)
+    audit,
+    services,
+)
+from incubator.access import back_office_scope
 from incubator.admin_tables import CappedCountPaginator, RelatedChoicesFilter
 from incubator.exceptions import NotPermitted
 from incubator.forms import (
-    CallForm,
-    DateForm,
-    DecisionForm,
-    EligibilityForm,
-    EnrolmentForm,
-    EvaluatorsForm,
     ProgrammeForm,
-    ReasonDateForm,
-    ReasonForm,
-    StartDateForm,
     UserChangeForm,
     UserCreationForm,
     VentureChangeForm,
     VentureForm,
     with_refusal,
 )
-from incubator.importing import ServiceImportExportMixin, back_office_scope
+from incubator.imports.admin import ServiceImportExportMixin
 from incubator.models import (
-    Application,
-    ApplicationState,
     AuditEvent,
-    Call,
-    ChecklistAnswer,
-    ChecklistItem,
-    Criterion,
-    Enrolment,
-    EnrolmentStatus,
-    Evaluation,
     LegalFormChange,
-    Milestone,
-    MilestoneTemplate,
     Person,
     Programme,
     Role,
     RoleAssignment,
-    Score,
     TeamMember,
     User,
     Venture,
 )
-from incubator.resources import ApplicationResource, PersonResource
+from incubator.resources import PersonResource
 
 BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
 APPLY = "_apply"
+
+
 # Foreign-key filters read their choices from the related table, not from every row of
 # the list (see incubator.admin_tables).
 RelatedOnly = RelatedChoicesFilter
@@ -98,14 +87,16 @@ def new_rows(formset, fields: Iterable[str]) -> list[dict]:
     ]
 
 
-_CHOICE_LABELS = {"state": ApplicationState, "status": EnrolmentStatus}
+# Labels of the audited values that are choices, by key: the subjects' back offices add
+# theirs (``"state"``: the application's states, ``"status"``: the enrolment's).
+CHOICE_LABELS: dict[str, type[models.TextChoices]] = {}
 
 
 def _show(key: str, value) -> str:
     if value is None or value == "":
         return "—"
-    if key in _CHOICE_LABELS and value in _CHOICE_LABELS[key].values:
-        return str(_CHOICE_LABELS[key](value).label)
+    if key in CHOICE_LABELS and value in CHOICE_LABELS[key].values:
+        return str(CHOICE_LABELS[key](value).label)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 120 else text[:119] + "…"
 
@@ -303,9 +294,6 @@ class BackOfficeInline(ScopedChoicesMixin, admin.TabularInline):
         return False
 
 
-# --- users and programmes -----------------------------------------------------------------
-
-
 class RolesInline(BackOfficeInline):
     """Roles are granted by administrators (``role_grant``); there is no revoke service yet."""
 
@@ -417,91 +405,6 @@ class ProgrammeAdmin(BackOfficeAdmin):
             for row in new_rows(formset, ("user", "role")):
                 services.role_grant(actor=request.user, user=row["user"], programme=programme, role=row["role"])
         return programme
-
-
-# --- calls ---------------------------------------------------------------------------------
-
-
-class CriterionInline(BackOfficeInline):
-    model = Criterion
-    fields = ("name", "weight", "max_score", "order")
-    add_on_create = True
-
-
-class ChecklistItemInline(BackOfficeInline):
-    model = ChecklistItem
-    fields = ("kind", "question", "order")
-    add_on_create = True
-
-
-@admin.register(Call)
-class CallAdmin(BackOfficeAdmin):
-    """Calls are created with their criteria and checklist (``call_create``); afterwards the
-    fields its stage allows change through ``call_update``; ranking and admission are actions."""
-
-    form = CallForm
-    addable = True
-    writable = True
-    show_history = True
-    list_display = ("title", "reference", "programme", "opens_at", "closes_at", "places", "ranking_published_at")
-    list_filter = (("programme", RelatedOnly),)
-    search_fields = ("title", "reference")
-    list_select_related = ("programme",)
-    autocomplete_fields = ("programme",)
-    inlines = [CriterionInline, ChecklistItemInline]
-    actions = ["compute_ranking", "decide_ranking"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        editable = services.call_editable_fields(obj)
-        return [name for name in CallForm.Meta.fields if name not in editable]
-
-    def get_inlines(self, request, obj):
-        # Criteria and checklist are fixed once the call exists: scores and checks rely on them.
-        return self.inlines if obj is None else []
-
-    def save_with_services(self, request, obj, form, formsets, change):
-        if change:
-            editable = services.call_editable_fields(obj)
-            changed = {k: form.cleaned_data[k] for k in form.changed_data if k in editable}
-            return services.call_update(actor=request.user, call=obj, **changed)
-        fields = dict(form.cleaned_data)
-        programme = fields.pop("programme")
-        rows = {formset.model: formset for formset in formsets}
-        return services.call_create(
-            actor=request.user,
-            programme=programme,
-            criteria=new_rows(rows[Criterion], CriterionInline.fields),
-            checklist=new_rows(rows[ChecklistItem], ChecklistItemInline.fields),
-            **fields,
-        )
-
-    @admin.action(description=_("Compute the ranking"), location=BOTH)
-    def compute_ranking(self, request, queryset):
-        self.run_services(
-            request,
-            queryset,
-            lambda call: services.call_compute_ranking(actor=request.user, call=call),
-            gettext("Ranking computed for %(n)s calls."),
-        )
-
-    @admin.action(description=_("Decide the ranking: admit, waitlist, reject"), location=BOTH)
-    def decide_ranking(self, request, queryset):
-        form = StartDateForm(self.posted(request))
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Decide the ranking"))
-        self.run_services(
-            request,
-            queryset,
-            lambda call: services.call_decide_ranking(
-                actor=request.user, call=call, starts_on=form.cleaned_data["starts_on"]
-            ),
-            gettext("Ranking decided for %(n)s calls."),
-        )
-
-
-# --- people and ventures -------------------------------------------------------------------
 
 
 @admin.register(Person)
@@ -616,367 +519,6 @@ class VentureAdmin(BackOfficeAdmin):
         return venture
 
 
-# --- applications and evaluation ----------------------------------------------------------
-
-
-class ChecklistAnswerInline(BackOfficeInline):
-    model = ChecklistAnswer
-    fields = ("item", "answer", "note")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("item")
-
-
-class EvaluationInline(BackOfficeInline):
-    model = Evaluation
-    fields = (
-        "evaluator",
-        "assigned_at",
-        "conflict_declared",
-        "conflict_note",
-        "submitted_at",
-        "weighted_total",
-        "scores",
-    )
-    readonly_fields = ("assigned_at", "scores")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("evaluator").prefetch_related("scores__criterion")
-
-    @admin.display(description=_("scores"))
-    def scores(self, evaluation):
-        return "; ".join(f"{s.criterion.name}: {s.value}" for s in evaluation.scores.all()) or "—"
-
-
-@admin.register(Application)
-class ApplicationAdmin(ServiceImportExportMixin, BackOfficeAdmin):
-    """Created with ``application_create``; every later step is an action."""
-
-    programme_path = "call__programme"
-    addable = True
-    show_history = True
-    resource_classes = [ApplicationResource]
-    list_display = ("venture", "call", "state", "submitted_at", "score", "rank", "crowdfunding_referral")
-    list_filter = (
-        "state",
-        ("call", RelatedOnly),
-        ("call__programme", RelatedOnly),
-        "crowdfunding_referral",
-    )
-    search_fields = ("venture__title", "call__title", "call__reference")
-    list_select_related = ("venture", "call")
-    autocomplete_fields = ("venture", "call")
-    inlines = [ChecklistAnswerInline, EvaluationInline]
-    actions = [
-        "submit",
-        "mark_eligible",
-        "mark_ineligible",
-        "assign_evaluators",
-        "decide",
-        "refer_to_crowdfunding",
-        "withdraw",
-    ]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ("venture", "call")
-        return (
-            "venture",
-            "call",
-            "state",
-            "submitted_at",
-            "score",
-            "rank",
-            "decision_reason",
-            "crowdfunding_referral",
-            "created_at",
-        )
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
-    def save_with_services(self, request, obj, form, formsets, change):
-        return services.application_create(
-            actor=request.user, venture=form.cleaned_data["venture"], call=form.cleaned_data["call"]
-        )
-
-    @admin.action(description=_("Submit on the applicant's behalf"), location=BOTH)
-    def submit(self, request, queryset):
-        self.run_services(
-            request,
-            queryset,
-            lambda application: services.application_submit(actor=request.user, application=application),
-            gettext("%(n)s applications submitted."),
-        )
-
-    def _check(self, request, queryset, *, eligible: bool, title):
-        applications = list(queryset.select_related("venture", "call").prefetch_related("call__checklist"))
-        form = EligibilityForm(self.posted(request), applications=applications, eligible=eligible)
-        if not form.is_valid():
-            return self.action_page(request, applications, form, title=title)
-        reason = form.cleaned_data["reason"]
-        self.run_services(
-            request,
-            applications,
-            lambda application: services.application_check(
-                actor=request.user,
-                application=application,
-                answers=form.answers(application),
-                eligible=eligible,
-                reason=reason,
-            ),
-            gettext("%(n)s applications marked eligible.") if eligible else gettext("%(n)s applications ineligible."),
-        )
-
-    @admin.action(description=_("Mark eligible (answers the checklist)"), location=BOTH)
-    def mark_eligible(self, request, queryset):
-        return self._check(request, queryset, eligible=True, title=_("Mark eligible"))
-
-    @admin.action(description=_("Mark ineligible (asks the reason)"), location=BOTH)
-    def mark_ineligible(self, request, queryset):
-        return self._check(request, queryset, eligible=False, title=_("Mark ineligible"))
-
-    @admin.action(description=_("Assign evaluators"), location=BOTH)
-    def assign_evaluators(self, request, queryset):
-        programme_ids = set(queryset.values_list("call__programme", flat=True))
-        evaluator_ids = (
-            access.visible(request.user, RoleAssignment)
-            .filter(role=Role.EVALUATOR, programme__in=programme_ids)
-            .values("user")
-        )
-        evaluators = User.objects.filter(pk__in=evaluator_ids).order_by("last_name", "first_name", "username")
-        form = EvaluatorsForm(self.posted(request), evaluators=evaluators)
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Assign evaluators"))
-
-        def assign(application):
-            for evaluator in form.cleaned_data["evaluators"]:
-                services.evaluator_assign(actor=request.user, application=application, evaluator=evaluator)
-
-        self.run_services(request, queryset, assign, gettext("Evaluators assigned to %(n)s applications."))
-
-    @admin.action(description=_("Decide: admit, waitlist or reject"), location=BOTH)
-    def decide(self, request, queryset):
-        form = DecisionForm(self.posted(request))
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Decide"))
-        self.run_services(
-            request,
-            queryset,
-            lambda application: services.application_decide(
-                actor=request.user,
-                application=application,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                crowdfunding_referral=form.cleaned_data["crowdfunding_referral"],
-                starts_on=form.cleaned_data["starts_on"],
-            ),
-            gettext("%(n)s applications decided."),
-        )
-
-    @admin.action(description=_("Refer to crowdfunding tutoring"), location=BOTH)
-    def refer_to_crowdfunding(self, request, queryset):
-        self.run_services(
-            request,
-            queryset,
-            lambda application: services.application_refer_to_crowdfunding(actor=request.user, application=application),
-            gettext("%(n)s applications referred to crowdfunding tutoring."),
-        )
-
-    @admin.action(description=_("Withdraw (asks the reason)"), location=BOTH)
-    def withdraw(self, request, queryset):
-        form = ReasonForm(self.posted(request))
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Withdraw"))
-        self.run_services(
-            request,
-            queryset,
-            lambda application: services.application_withdraw(
-                actor=request.user, application=application, reason=form.cleaned_data["reason"]
-            ),
-            gettext("%(n)s applications withdrawn."),
-        )
-
-
-class ScoreInline(BackOfficeInline):
-    model = Score
-    fields = ("criterion", "value", "max_score")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("criterion")
-
-
-@admin.register(Evaluation)
-class EvaluationAdmin(BackOfficeAdmin):
-    """Read-only: evaluators score on their own pages; coordinators assign by action."""
-
-    programme_path = "application__call__programme"
-    list_display = ("application", "evaluator", "conflict_declared", "submitted_at", "weighted_total")
-    list_filter = ("conflict_declared", ("application__call", RelatedOnly), ("evaluator", RelatedOnly))
-    search_fields = ("application__venture__title", "evaluator__username", "evaluator__last_name")
-    list_select_related = ("application__venture", "application__call", "evaluator")
-    autocomplete_fields = ("application", "evaluator")
-    inlines = [ScoreInline]
-
-
-# --- the path ------------------------------------------------------------------------------
-
-
-class MilestoneInline(BackOfficeInline):
-    model = Milestone
-    fields = ("title", "due_on", "state", "achieved_on", "verified_at")
-
-
-@admin.register(Enrolment)
-class EnrolmentAdmin(BackOfficeAdmin):
-    """Created by admission. The end date is changed with ``enrolment_update_dates``;
-    suspension, resumption, completion and withdrawal are actions."""
-
-    programme_path = "application__call__programme"
-    form = EnrolmentForm
-    writable = True
-    show_history = True
-    list_display = ("venture", "call", "starts_on", "ends_on", "status", "exited_on")
-    list_filter = ("status", ("application__call", RelatedOnly), ("application__call__programme", RelatedOnly))
-    search_fields = ("application__venture__title",)
-    list_select_related = ("application__venture", "application__call")
-    autocomplete_fields = ("application",)
-    readonly_fields = ("application", "starts_on", "max_months", "status", "exited_on", "exit_reason")
-    inlines = [MilestoneInline]
-    actions = ["suspend", "resume", "complete", "withdraw"]
-
-    @admin.display(description=_("venture"), ordering="application__venture__title")
-    def venture(self, enrolment):
-        return enrolment.application.venture
-
-    @admin.display(description=_("call"), ordering="application__call__title")
-    def call(self, enrolment):
-        return enrolment.application.call
-
-    def has_change_permission(self, request, obj=None):
-        open_states = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
-        return super().has_change_permission(request, obj) and (obj is None or obj.status in open_states)
-
-    def save_with_services(self, request, obj, form, formsets, change):
-        if "ends_on" not in form.changed_data:
-            return obj
-        return services.enrolment_update_dates(
-            actor=request.user,
-            enrolment=obj,
-            ends_on=form.cleaned_data["ends_on"],
-            reason=form.cleaned_data["change_reason"],
-        )
-
-    @admin.action(description=_("Suspend (asks the reason)"), location=BOTH)
-    def suspend(self, request, queryset):
-        form = ReasonDateForm(self.posted(request))
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Suspend"))
-        self.run_services(
-            request,
-            queryset,
-            lambda enrolment: services_path.enrolment_suspend(
-                actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]
-            ),
-            gettext("%(n)s enrolments suspended."),
-        )
-
-    @admin.action(description=_("Resume"), location=BOTH)
-    def resume(self, request, queryset):
-        form = DateForm(self.posted(request))
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Resume"))
-        self.run_services(
-            request,
-            queryset,
-            lambda enrolment: services_path.enrolment_resume(
-                actor=request.user, enrolment=enrolment, on=form.cleaned_data["on"]
-            ),
-            gettext("%(n)s enrolments resumed."),
-        )
-
-    def _close(self, request, queryset, *, status: str, title, reason_required: bool, done: str):
-        form = ReasonDateForm(self.posted(request), reason_required=reason_required)
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=title)
-        self.run_services(
-            request,
-            queryset,
-            lambda enrolment: services.enrolment_change_status(
-                actor=request.user,
-                enrolment=enrolment,
-                status=status,
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"],
-            ),
-            done,
-        )
-
-    @admin.action(description=_("Complete the path"), location=BOTH)
-    def complete(self, request, queryset):
-        return self._close(
-            request,
-            queryset,
-            status=EnrolmentStatus.COMPLETED,
-            title=_("Complete the path"),
-            reason_required=False,
-            done=gettext("%(n)s enrolments completed."),
-        )
-
-    @admin.action(description=_("Withdraw (asks the reason)"), location=BOTH)
-    def withdraw(self, request, queryset):
-        return self._close(
-            request,
-            queryset,
-            status=EnrolmentStatus.WITHDRAWN,
-            title=_("Withdraw from the path"),
-            reason_required=True,
-            done=gettext("%(n)s enrolments withdrawn."),
-        )
-
-
-@admin.register(MilestoneTemplate)
-class MilestoneTemplateAdmin(BackOfficeAdmin):
-    addable = True
-    writable = True
-    list_display = ("title", "programme", "offset_months", "order", "crowdfunding_only")
-    list_filter = (("programme", RelatedOnly), "crowdfunding_only")
-    search_fields = ("title",)
-    list_select_related = ("programme",)
-    autocomplete_fields = ("programme",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("programme",) if obj is not None else ()
-
-    def save_with_services(self, request, obj, form, formsets, change):
-        fields = dict(form.cleaned_data)
-        if not change:
-            return services_path.milestone_template_create(
-                actor=request.user, programme=fields.pop("programme"), **fields
-            )
-        changed = {name: fields[name] for name in form.changed_data}
-        return services_path.milestone_template_update(actor=request.user, template=obj, **changed) if changed else obj
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(BackOfficeAdmin):
-    """Read-only: milestones are planned, achieved and verified on the path pages."""
-
-    programme_path = "enrolment__application__call__programme"
-    list_display = ("title", "venture", "due_on", "state", "achieved_on", "verified_by")
-    list_filter = ("state", ("enrolment__application__call__programme", RelatedOnly))
-    search_fields = ("title", "enrolment__application__venture__title")
-    list_select_related = ("enrolment__application__venture", "verified_by")
-    autocomplete_fields = ("enrolment", "template", "verified_by")
-
-    @admin.display(description=_("venture"), ordering="enrolment__application__venture__title")
-    def venture(self, milestone):
-        return milestone.enrolment.application.venture
-
-
-# --- the audit trail -----------------------------------------------------------------------
-
-
 @admin.register(AuditEvent)
 class AuditEventAdmin(BackOfficeAdmin):
     list_display = ("at", "actor", "verb", "programme", "target", "reason")
@@ -999,7 +541,3 @@ class AuditEventAdmin(BackOfficeAdmin):
     @admin.display(description=_("change"))
     def change_summary(self, event):
         return describe_change(event.before, event.after)
-
-
-# The rest of the incubator's back office, built on the classes above.
-from incubator import admin_funding, admin_gdpr, admin_participants, admin_security  # noqa: E402, F401

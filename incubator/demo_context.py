@@ -8,9 +8,13 @@ Orders in use: 10 selection (incubator), 20 cohorts and attendance (cohorts),
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from incubator.models import Call, Enrolment, Programme, User
+from incubator.models import Programme, User
+
+if TYPE_CHECKING:  # what the selection and path steps leave for the later ones
+    from incubator.path.models import Enrolment
+    from incubator.selection.models import Call
 
 # Persona usernames; each logs in with DEMO_PASSWORD in the dev profile only.
 PERSONAS = (
@@ -34,7 +38,7 @@ class DemoContext:
     today: dt.date
     users: dict[str, User] = field(default_factory=dict)
     programme: Programme | None = None
-    call: Call | None = None
-    enrolments: list[Enrolment] = field(default_factory=list)
+    call: "Call | None" = None
+    enrolments: "list[Enrolment]" = field(default_factory=list)
     scale: int = 0
     extra: dict[str, Any] = field(default_factory=dict)

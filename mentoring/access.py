@@ -12,7 +12,8 @@ A tutor keeps sight only while they hold the tutor role in the programme."""
 from django.db.models import Q, QuerySet
 
 from incubator.access import coordinated, own_venture_ids, programmes, rule
-from incubator.models import Enrolment, Milestone, Role, TeamMember, Venture
+from incubator.models import Role, TeamMember, Venture
+from incubator.path.models import Enrolment, Milestone
 from mentoring.models import (
     ActionItem,
     Assignment,

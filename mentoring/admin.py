@@ -18,11 +18,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incubator import access
+from incubator.access import back_office_scope
 from incubator.admin import BackOfficeAdmin, BackOfficeInline, RelatedOnly, new_rows
 from incubator.exceptions import NotPermitted
 from incubator.forms import LinesField
-from incubator.importing import ServiceImportExportMixin, back_office_scope
-from incubator.models import Enrolment, Role, User
+from incubator.imports.admin import ServiceImportExportMixin
+from incubator.models import Role, User
+from incubator.path.models import Enrolment
 from mentoring import selectors, services
 from mentoring.forms import AssignFromSuggestionForm, EnrolmentChoiceForm, report_refusal
 from mentoring.models import (

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from incubator import services as incubator_services
 from incubator.demo_context import DemoContext
-from incubator.models import Enrolment, Person, Role, User
+from incubator.models import Person, Role, User
+from incubator.path.models import Enrolment
 from mentoring import selectors, services
 from mentoring.models import Activity, AssignmentRole, SessionMode, TutorKind, TutorProfile
 

@@ -1,11 +1,11 @@
 """A tutor's monthly timesheet as a spreadsheet (CSV for Italian Excel, XLSX). The
-formats of ``incubator.importing`` write the cells, so every text cell that a
+formats of ``incubator.imports`` write the cells, so every text cell that a
 spreadsheet would run as a formula (= + - @ tab CR NUL) is neutralised."""
 
 import tablib
 from django.utils.translation import gettext as _
 
-from incubator.importing import XLSX, ItalianCSV
+from incubator.imports.formats import XLSX, ItalianCSV
 from mentoring.selectors import Timesheet
 
 FORMATS = {"csv": ItalianCSV, "xlsx": XLSX}

@@ -8,7 +8,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import Enrolment, Milestone, Person
+from incubator.models import Person
+from incubator.path.models import Enrolment, Milestone
 from mentoring.models import Activity, Assignment, AssignmentRole, SessionMode, TutoringSession, TutorProfile
 
 QUICK_MINUTES = (30, 45, 60, 90, 120)

@@ -1,9 +1,9 @@
-"""What the mentoring app holds about a person, for the access export (``incubator.gdpr``):
+"""What the mentoring app holds about a person, for the access export (``incubator.privacy.registry``):
 the tutoring sessions of their ventures with the shared notes (never the private ones,
 which live in their own model) and the action items. Registered from
 ``MentoringConfig.ready``."""
 
-from incubator import gdpr
+from incubator.privacy import registry as gdpr
 from mentoring.models import ActionItem, TutoringSession
 
 

@@ -1,4 +1,4 @@
-"""Tutoring sessions in the calendar feeds (``incubator.calendar``).
+"""Tutoring sessions in the calendar feeds (``incubator.calendar.sources``).
 
 - tutor feed: the tutor's own sessions, with the venture, mode and topics;
 - participant feed: the sessions of the participant's venture with a title, the time and
@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from incubator import access, calendar
-from incubator.models import CalendarFeed, Role, TeamMember
+from incubator import access
+from incubator.calendar import sources as calendar
+from incubator.calendar.models import CalendarFeed
+from incubator.models import Role, TeamMember
 from mentoring.models import SessionMode, TutoringSession
 
 UID_KIND = "tutoring-session"

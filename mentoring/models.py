@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import Enrolment, Milestone, Person, Programme, Venture
+from incubator.models import Person, Programme, Venture
+from incubator.path.models import Enrolment, Milestone
 from mentoring.querysets import ActionItemQuerySet, AssignmentQuerySet, TutoringSessionQuerySet
 
 RATE = {"max_digits": 8, "decimal_places": 2}

@@ -1,5 +1,5 @@
 """Import and export columns of tutoring sessions (django-import-export). Rows are
-written by ``services.tutoring_session_log``, all or nothing (``incubator.importing``).
+written by ``services.tutoring_session_log``, all or nothing (``incubator.imports``).
 
 Private notes are not a column, neither to import nor to export: they live in another
 model that this resource never reads. A file exported and imported again is refused as
@@ -11,14 +11,9 @@ from import_export import widgets
 from import_export.fields import Field
 from import_export.results import RowResult
 
-from incubator.importing import (
-    ChoiceWidget,
-    DateTimeWidget,
-    DecimalWidget,
-    ServiceResource,
-    TextWidget,
-    back_office_scope,
-)
+from incubator.access import back_office_scope
+from incubator.imports.engine import ServiceResource
+from incubator.imports.formats import ChoiceWidget, DateTimeWidget, DecimalWidget, TextWidget
 from mentoring import services
 from mentoring.models import Activity, Assignment, SessionMode, TutoringSession
 

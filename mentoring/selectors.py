@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incubator import access
-from incubator.models import Enrolment, Role, RoleAssignment
+from incubator.models import Role, RoleAssignment
+from incubator.path.models import Enrolment
 from mentoring.models import (
     ActionItem,
     Activity,

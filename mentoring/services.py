@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import Enrolment, Milestone, Person, Programme, Role, User, Venture
+from incubator.models import Person, Programme, Role, User, Venture
+from incubator.path.models import Enrolment, Milestone
 from incubator.services import _full_clean, _save_new
 from mentoring.models import (
     MAX_SESSION_MINUTES,

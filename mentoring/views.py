@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incubator import access
-from incubator import services as incubator_services
+from incubator.calendar import services as incubator_services
+from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import NotPermitted
-from incubator.models import CalendarFeed, Role, Venture
+from incubator.models import Role, Venture
 from mentoring import exports, selectors, services
 from mentoring.forms import QUICK_MINUTES, ActionItemFormSet, SessionForm, action_items_from
 from mentoring.models import ActionItem, Assignment, TutoringSession, TutoringSessionPrivateNote, TutorProfile

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. Sets up .venv, then runs, continuing past a failure so
 # that one run reports everything:
-#   ruff check, ruff format --check, makemigrations --check, the OpenAPI schema validated
+#   ruff check, ruff format --check, the import-linter contracts (pyproject.toml),
+#   makemigrations --check, the OpenAPI schema validated
 #   with warnings as failures, compilemessages (when
 #   locale/ has .po files and msgfmt exists), the pytest suite on SQLite, and again on
 #   PostgreSQL when reachable (scripts/postgres-url.sh: DATABASE_URL, else
@@ -45,6 +46,7 @@ ensure_system_tools
 
 step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
+step "import-linter contracts" .venv/bin/lint-imports --no-cache
 step "makemigrations --check" env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test \
   "$PY" manage.py makemigrations --check --dry-run
 

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from incubator import models as m
+from incubator.selection import models as selection_models
 from tests import factories as f
 
 
@@ -17,7 +18,7 @@ class World:
     """One programme's people: ``admin`` is shared; everything else is per programme."""
 
     programme: m.Programme
-    call: m.Call
+    call: selection_models.Call
     coordinator: m.User
     evaluator: m.User
     evaluator2: m.User
@@ -25,7 +26,7 @@ class World:
     participant: m.User
     participant_person: m.Person
     venture: m.Venture
-    application: m.Application
+    application: selection_models.Application
 
 
 def build_world(prefix: str) -> World:

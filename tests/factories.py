@@ -9,6 +9,8 @@ import factory
 from django.utils import timezone
 
 from incubator import models as m
+from incubator.path import models as path_models
+from incubator.selection import models as selection_models
 from incubator.taxcode import check_character
 
 _CF = itertools.count(1)
@@ -55,7 +57,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
 class CallFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Call
+        model = selection_models.Call
 
     programme = factory.SubFactory(ProgrammeFactory)
     title = factory.Sequence(lambda n: f"Call {n}")
@@ -67,7 +69,7 @@ class CallFactory(factory.django.DjangoModelFactory):
 
 class CriterionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Criterion
+        model = selection_models.Criterion
 
     call = factory.SubFactory(CallFactory)
     name = factory.Sequence(lambda n: f"Criterion {n}")
@@ -107,7 +109,7 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Application
+        model = selection_models.Application
 
     call = factory.SubFactory(CallFactory)
     venture = factory.SubFactory(VentureFactory, programme=factory.SelfAttribute("..call.programme"))
@@ -115,10 +117,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Enrolment
+        model = path_models.Enrolment
 
     application = factory.SubFactory(
-        ApplicationFactory, state=m.ApplicationState.ADMITTED, submitted_at=factory.LazyFunction(timezone.now)
+        ApplicationFactory,
+        state=selection_models.ApplicationState.ADMITTED,
+        submitted_at=factory.LazyFunction(timezone.now),
     )
     starts_on = dt.date(2026, 1, 1)
     ends_on = dt.date(2028, 12, 31)

@@ -17,7 +17,9 @@ from cohorts.models import (
     ModuleMode,
     TrainingSession,
 )
-from incubator.models import Call, Enrolment, Programme, Role, User
+from incubator.models import Programme, Role, User
+from incubator.path.models import Enrolment
+from incubator.selection.models import Call
 
 
 def _percent_field(**kwargs) -> serializers.DecimalField:

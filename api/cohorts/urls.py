@@ -10,10 +10,10 @@ router.register("attendance", views.AttendanceViewSet, basename="attendance")
 
 urlpatterns = router.urls
 
-# The cohort report (JSON) and report exports (api.cohorts.report_views).
+# The cohort report (JSON) and report exports (api.cohorts.reports.views).
 from django.urls import path  # noqa: E402
 
-from api.cohorts import report_views  # noqa: E402
+from api.cohorts.reports import views as report_views  # noqa: E402
 
 reports_router = SimpleRouter()
 reports_router.register("report-exports", report_views.ReportExportViewSet, basename="report-export")

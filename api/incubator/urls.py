@@ -1,16 +1,19 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.incubator import funding_views, path_views, views
+from api.incubator import views
+from api.incubator.funding import views as funding_views
+from api.incubator.path import views as path_views
+from api.incubator.selection import views as selection_views
 
 router = SimpleRouter()
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
-router.register("calls", views.CallViewSet, basename="call")
-router.register("applications", views.ApplicationViewSet, basename="application")
-router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("calls", selection_views.CallViewSet, basename="call")
+router.register("applications", selection_views.ApplicationViewSet, basename="application")
+router.register("evaluations", selection_views.EvaluationViewSet, basename="evaluation")
 router.register("ventures", views.VentureViewSet, basename="venture")
 router.register("people", views.PersonViewSet, basename="person")
-router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
+router.register("enrolments", path_views.EnrolmentViewSet, basename="enrolment")
 
 # Funding (grants, tranches, expenses, de minimis, crowdfunding).
 router.register("grants", funding_views.GrantViewSet, basename="grant")
@@ -36,7 +39,7 @@ urlpatterns = [
 urlpatterns += [path("me/path/", path_views.MePathView.as_view(), name="me-path")]
 
 # Participants' ESF+ entry data and results, venture outcomes, unit costs, read log.
-from api.incubator import participants_views  # noqa: E402
+from api.incubator.participants import views as participants_views  # noqa: E402
 
 participants_router = SimpleRouter()
 participants_router.register(
@@ -53,7 +56,7 @@ participants_router.register(
 urlpatterns += participants_router.urls
 
 # Data-subject rights: access export, erasure, consent records, erasure log.
-from api.incubator import gdpr_views  # noqa: E402
+from api.incubator.privacy import views as gdpr_views  # noqa: E402
 
 gdpr_router = SimpleRouter()
 gdpr_router.register("consents", gdpr_views.ConsentRecordViewSet, basename="consent")

@@ -14,7 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import RoleHolderField, VisibleRelatedField
-from incubator.models import Enrolment, Person, Programme, Role, Venture
+from incubator.models import Person, Programme, Role, Venture
+from incubator.path.models import Enrolment
 from mentoring import selectors, services
 from mentoring.models import (
     ActionItem,

@@ -24,8 +24,10 @@ from api.mentoring import filters
 from api.mentoring import serializers as s
 from api.pagination import LargeTableCursorPagination
 from incubator import access
-from incubator import services as incubator_services
-from incubator.models import CalendarFeed, Enrolment, Role
+from incubator.calendar import services as incubator_services
+from incubator.calendar.models import CalendarFeed
+from incubator.models import Role
+from incubator.path.models import Enrolment
 from mentoring import selectors, services
 from mentoring.models import (
     ActionItem,

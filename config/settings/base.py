@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cohorts",
     "mentoring",
     "api",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -182,29 +183,29 @@ SPECTACULAR_SETTINGS = {
     # name ("state", "role", "kind", "status") with other apps' choices.
     "ENUM_NAME_OVERRIDES": {
         "ApplicantKindEnum": "incubator.models.ApplicantKind",
-        "ApplicationStateEnum": "incubator.models.ApplicationState",
-        "EnrolmentStatusEnum": "incubator.models.EnrolmentStatus",
+        "ApplicationStateEnum": "incubator.selection.models.ApplicationState",
+        "EnrolmentStatusEnum": "incubator.path.models.EnrolmentStatus",
         "TeamRoleEnum": "incubator.models.TeamMember.TeamRole",
-        "ChecklistItemKindEnum": "incubator.models.ChecklistItem.Kind",
-        "GrantStateEnum": "incubator.models_funding.GrantState",
-        "TrancheKindEnum": "incubator.models_funding.TrancheKind",
-        "TrancheStateEnum": "incubator.models_funding.TrancheState",
-        "ExpenseReportStateEnum": "incubator.models_funding.ExpenseReportState",
-        "ExpenseItemStatusEnum": "incubator.models_funding.ExpenseItemStatus",
-        "ExpenseCategoryEnum": "incubator.models_funding.ExpenseCategory",
-        "CampaignStateEnum": "incubator.models_funding.CampaignState",
-        "CampaignModelEnum": "incubator.models_funding.CampaignModel",
-        "DeMinimisSourceEnum": "incubator.models_funding.DeMinimisAid.Source",
-        "SpecialCategoryAnswerEnum": "incubator.models_participants.SpecialCategoryAnswer",
-        "OutcomeSourceEnum": "incubator.models_participants.OutcomeSource",
-        "ExportKindEnum": "cohorts.models_reports.ExportKind",
-        "ExportStatusEnum": "cohorts.models_reports.ExportStatus",
-        "MilestoneStateEnum": "incubator.models.MilestoneState",
+        "ChecklistItemKindEnum": "incubator.selection.models.ChecklistItem.Kind",
+        "GrantStateEnum": "incubator.funding.models.GrantState",
+        "TrancheKindEnum": "incubator.funding.models.TrancheKind",
+        "TrancheStateEnum": "incubator.funding.models.TrancheState",
+        "ExpenseReportStateEnum": "incubator.funding.models.ExpenseReportState",
+        "ExpenseItemStatusEnum": "incubator.funding.models.ExpenseItemStatus",
+        "ExpenseCategoryEnum": "incubator.funding.models.ExpenseCategory",
+        "CampaignStateEnum": "incubator.funding.models.CampaignState",
+        "CampaignModelEnum": "incubator.funding.models.CampaignModel",
+        "DeMinimisSourceEnum": "incubator.funding.models.DeMinimisAid.Source",
+        "SpecialCategoryAnswerEnum": "incubator.participants.models.SpecialCategoryAnswer",
+        "OutcomeSourceEnum": "incubator.participants.models.OutcomeSource",
+        "ExportKindEnum": "cohorts.reports.models.ExportKind",
+        "ExportStatusEnum": "cohorts.reports.models.ExportStatus",
+        "MilestoneStateEnum": "incubator.path.models.MilestoneState",
         "RoleEnum": "incubator.models.Role",
         "AssignmentRoleEnum": "mentoring.models.AssignmentRole",
         "AttendanceStatusEnum": "cohorts.models.AttendanceStatus",
         "TrainingSessionKindEnum": "cohorts.models.TrainingSession.Kind",
-        "CalendarFeedKindEnum": "incubator.models.CalendarFeed.Kind",
+        "CalendarFeedKindEnum": "incubator.calendar.models.CalendarFeed.Kind",
         "ModuleModeEnum": "cohorts.models.ModuleMode",
         "SessionModeEnum": "mentoring.models.SessionMode",
         "TutorKindEnum": "mentoring.models.TutorKind",
@@ -214,7 +215,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Exports of scopes with more participants than this are built by a task (cohorts.tasks).
+# Exports of scopes with more participants than this are built by a task (cohorts.reports.tasks).
 REPORTS_BACKGROUND_THRESHOLD = env_int("REPORTS_BACKGROUND_THRESHOLD", 500)
 # Scheme and host for links in emails ("your export is ready"); empty gives relative paths.
 SITE_URL = env_str("SITE_URL", "")

@@ -1,1 +1,1 @@
-"""The funding services, by subject; ``incubator.services_funding`` gathers them."""
+"""The funding services, by subject; ``incubator.funding.services`` gathers them."""

@@ -10,17 +10,9 @@ from django.utils.translation import gettext as _
 
 from incubator import access
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import (
-    Role,
-    TeamMember,
-    Venture,
-)
-from incubator.models_funding import (
-    Grant,
-)
-from incubator.selectors_funding import (
-    CENT,
-)
+from incubator.funding.models import Grant
+from incubator.funding.selectors import CENT
+from incubator.models import Role, TeamMember, Venture
 
 MONEY_MAX = Decimal("9999999999.99")  # what a MONEY column (12 digits, 2 decimals) holds
 ADVANCE_MAX_PCT = Decimal(30)

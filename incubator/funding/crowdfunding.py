@@ -17,19 +17,9 @@ from incubator.funding.common import (
     require_coordinator,
     stage_date,
 )
-from incubator.models import (
-    Programme,
-    Venture,
-)
-from incubator.models_funding import (
-    CampaignModel,
-    CampaignState,
-    CrowdfundingCampaign,
-    MatchingRule,
-)
-from incubator.selectors_funding import (
-    CENT,
-)
+from incubator.funding.models import CampaignModel, CampaignState, CrowdfundingCampaign, MatchingRule
+from incubator.funding.selectors import CENT
+from incubator.models import Programme, Venture
 from incubator.services import _full_clean, _save_new
 
 # --- crowdfunding ------------------------------------------------------------------------

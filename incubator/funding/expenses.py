@@ -19,7 +19,7 @@ from incubator.funding.common import (
     require_coordinator_or_beneficiary,
 )
 from incubator.funding.grants import RUNNING
-from incubator.models_funding import (
+from incubator.funding.models import (
     ExpenseCategory,
     ExpenseItem,
     ExpenseItemStatus,

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incubator import audit, eligibility
-from incubator.eligibility import GrantCandidate, Problem, Stage, grant_check
+from incubator import audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
+from incubator.funding import eligibility
 from incubator.funding.common import (
     eur,
     locked_grant,
@@ -22,14 +22,8 @@ from incubator.funding.common import (
     require_coordinator_or_beneficiary,
     stage_date,
 )
-from incubator.models import (
-    Application,
-    ApplicationState,
-    LegalForm,
-    LegalFormChange,
-    Venture,
-)
-from incubator.models_funding import (
+from incubator.funding.eligibility import GrantCandidate, Problem, Stage, grant_check
+from incubator.funding.models import (
     DeMinimisAid,
     ExpenseCategory,
     ExpenseItemStatus,
@@ -39,13 +33,12 @@ from incubator.models_funding import (
     GrantState,
     TrancheState,
 )
-from incubator.selectors_funding import (
-    de_minimis_position,
-    normalise_undertaking,
-)
+from incubator.funding.selectors import de_minimis_position, normalise_undertaking
+from incubator.models import LegalForm, LegalFormChange, Venture
+from incubator.selection.models import Application, ApplicationState
 from incubator.services import _full_clean, _save_new
 
-# --- built-in eligibility checks (other apps add theirs: see incubator.eligibility) -----
+# --- built-in eligibility checks (other apps add theirs: see incubator.funding.eligibility) -----
 
 
 @grant_check

@@ -20,19 +20,8 @@ from incubator.funding.common import (
     stage_date,
 )
 from incubator.funding.grants import RUNNING
-from incubator.models_funding import (
-    ExpenseReportState,
-    Grant,
-    GrantState,
-    Tranche,
-    TrancheKind,
-    TrancheState,
-)
-from incubator.selectors_funding import (
-    CENT,
-    accepted_spending,
-    committed_tranches,
-)
+from incubator.funding.models import ExpenseReportState, Grant, GrantState, Tranche, TrancheKind, TrancheState
+from incubator.funding.selectors import CENT, accepted_spending, committed_tranches
 from incubator.services import _full_clean, _save_new
 
 # --- tranches ----------------------------------------------------------------------------

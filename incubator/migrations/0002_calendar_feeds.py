@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import incubator.models
+import incubator.calendar.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
             name='CalendarFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=incubator.models.new_feed_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=incubator.calendar.models.new_feed_token, editable=False, max_length=64, unique=True)),
                 ('kind', models.CharField(choices=[('participant', 'Participant'), ('tutor', 'Tutor / trainer'), ('cohort', 'Cohort')], max_length=12, verbose_name='kind')),
                 ('subject_id', models.PositiveBigIntegerField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

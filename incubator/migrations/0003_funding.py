@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.expressions
 import incubator.models
-import incubator.models_funding
+import incubator.funding.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('invoice_date', models.DateField(verbose_name='invoice date')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount (EUR)')),
                 ('invoice_has_cup', models.BooleanField(verbose_name='CUP written on the invoice')),
-                ('document', models.FileField(max_length=200, upload_to=incubator.models_funding.expense_document_path, verbose_name='document')),
+                ('document', models.FileField(max_length=200, upload_to=incubator.funding.models.expense_document_path, verbose_name='document')),
                 ('status', models.CharField(choices=[('pending', 'Pending review'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
                 ('rejection_reason', models.CharField(blank=True, max_length=500, verbose_name='rejection reason')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import incubator.models
+import incubator.calendar.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -101,7 +102,7 @@ class Migration(migrations.Migration):
             model_name="calendarfeed",
             name="token",
             field=models.CharField(
-                default=incubator.models.new_feed_token,
+                default=incubator.calendar.models.new_feed_token,
                 editable=False,
                 max_length=64,
                 unique=True,

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from incubator import services
-from incubator.models import Application, ApplicationState, Enrolment, Evaluation
+from incubator.path.models import Enrolment
+from incubator.selection import services
+from incubator.selection.models import Application, ApplicationState, Evaluation
 
 ROLES = ("coordinator", "evaluator", "tutor", "participant", "admin", "anonymous")
 ANONYMOUS = (401, 403)

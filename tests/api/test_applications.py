@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from incubator import services
-from incubator.models import Application, ApplicationState, AuditEvent, ChecklistAnswer, Enrolment, Evaluation
+from incubator.models import AuditEvent
+from incubator.path.models import Enrolment
+from incubator.selection import services
+from incubator.selection.models import Application, ApplicationState, ChecklistAnswer, Evaluation
 from tests import factories as f
 from tests.api.helpers import (
     ANONYMOUS,

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from incubator.models import ApplicationState, AuditEvent, Call, Criterion
+from incubator.models import AuditEvent
+from incubator.selection.models import ApplicationState, Call, Criterion
 from tests import factories as f
 from tests.api.helpers import ANONYMOUS, ROLES, client_for, evaluated, ids, ranked, results
 

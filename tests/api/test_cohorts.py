@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cohorts.models import Cohort, CurriculumModule
-from incubator.models import CalendarFeed
+from incubator.calendar.models import CalendarFeed
 from tests.cohorts.helpers import build_cohort, days_ago, enrol, make_trainer, new_enrolment, today
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from incubator.models import Application, Enrolment
+from incubator.path.models import Enrolment
+from incubator.selection.models import Application
 from tests import factories as f
 from tests.api.helpers import client_as, results
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from incubator.models import AuditEvent, EnrolmentStatus
+from incubator.models import AuditEvent
+from incubator.path.models import EnrolmentStatus
 from tests.api.helpers import ANONYMOUS, ROLES, client_for, enrolled, ids
 
 pytestmark = pytest.mark.django_db

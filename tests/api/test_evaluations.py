@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from incubator.models import ApplicationState, Evaluation, Score
+from incubator.selection.models import ApplicationState, Evaluation, Score
 from tests.api.helpers import ANONYMOUS, ROLES, client_as, client_for, ids, results, scores_for, under_evaluation
 
 pytestmark = pytest.mark.django_db

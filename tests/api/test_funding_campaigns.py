@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from incubator import access
-from incubator import services_funding as services
-from incubator.models import ApplicationState
-from incubator.models_funding import CrowdfundingCampaign, DeMinimisAid, MatchingRule
+from incubator.funding import services
+from incubator.funding.models import CrowdfundingCampaign, DeMinimisAid, MatchingRule
+from incubator.selection.models import ApplicationState
 from tests import factories as f
 from tests.api.helpers import ANONYMOUS, ROLES, client_as, client_for, ids
 from tests.funding import helpers as h

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from incubator import access
+from incubator.funding.models import Grant, GrantState
 from incubator.models import AuditEvent
-from incubator.models_funding import Grant, GrantState
 from tests.api.helpers import ANONYMOUS, ROLES, client_as, client_for, ids
 from tests.funding import helpers as h
 from tests.funding.fixtures import without_attendance_check  # noqa: F401

@@ -11,7 +11,7 @@ from api.incubator.urls import router
 
 def _funding_patterns():
     funding = [
-        route for route in router.urls if getattr(route.callback, "cls", None).__module__.endswith("funding_views")
+        route for route in router.urls if getattr(route.callback, "cls", None).__module__.endswith("funding.views")
     ]
     return [path("api/v1/", include((funding, "api")))]
 

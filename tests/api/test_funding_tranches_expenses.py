@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from incubator import access
-from incubator.models_funding import ExpenseItem, ExpenseReport, Tranche
+from incubator.funding.models import ExpenseItem, ExpenseReport, Tranche
 from tests.api.helpers import client_as, client_for, ids
 from tests.funding import helpers as h
 from tests.funding.fixtures import without_attendance_check  # noqa: F401

@@ -15,7 +15,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from incubator.models import CalendarFeed, Milestone
+from incubator.calendar.models import CalendarFeed
+from incubator.path.models import Milestone
 from mentoring import services
 from mentoring.models import ActionItem, Assignment, TutoringSession, TutorProfile, UnitCostBand
 from tests import factories as f

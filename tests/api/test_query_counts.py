@@ -11,7 +11,9 @@ import pytest
 from django.utils import timezone
 
 from incubator import access
-from incubator.models import Enrolment, Evaluation, LegalFormChange, RoleAssignment, Score
+from incubator.models import LegalFormChange, RoleAssignment
+from incubator.path.models import Enrolment
+from incubator.selection.models import Evaluation, Score
 from tests import factories as f
 from tests.api.helpers import client_as, results
 

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from incubator import services
 from incubator.models import AuditEvent
+from incubator.selection import services
 from tests import factories as f
 from tests.api.helpers import ANONYMOUS, ROLES, client_for, enrolled, ranked, scores_for, under_evaluation
 

@@ -3,7 +3,7 @@ log in, see the path, copy the calendar link, upload evidence, switch language."
 
 import pytest
 
-from incubator.models import CalendarFeed
+from incubator.calendar.models import CalendarFeed
 from tests.browser.conftest import DESKTOP, PHONE, open_context
 from tests.path.conftest import PDF, build_picture
 

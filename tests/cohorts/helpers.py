@@ -10,7 +10,9 @@ from django.utils import timezone
 from cohorts import services
 from cohorts.models import Cohort, CurriculumModule, TrainingSession
 from incubator import access
-from incubator.models import ApplicationState, Enrolment, Person, Role, RoleAssignment, TeamMember, User
+from incubator.models import Person, Role, RoleAssignment, TeamMember, User
+from incubator.path.models import Enrolment
+from incubator.selection.models import ApplicationState
 from tests import factories as f
 
 ROME = ZoneInfo("Europe/Rome")

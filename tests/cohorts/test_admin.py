@@ -14,7 +14,7 @@ from django.urls import reverse
 from cohorts import services
 from cohorts.models import Attendance, Cohort, TrainingSession
 from cohorts.resources import AttendanceResource
-from incubator.importing import XLSX, ItalianCSV
+from incubator.imports.formats import XLSX, ItalianCSV
 from incubator.models import AuditEvent
 from tests.cohorts.helpers import build_cohort, days_ago, local, new_enrolment
 

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from cohorts import selectors, services
 from cohorts.models import Attendance
-from incubator import services as incubator_services
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import AuditEvent, EnrolmentStatus, TeamMember
+from incubator.models import AuditEvent, TeamMember
+from incubator.path import services as incubator_services
+from incubator.path.models import EnrolmentStatus
 from tests.cohorts.helpers import build_cohort, days_ago, make_trainer, new_enrolment, today
 
 pytestmark = pytest.mark.django_db

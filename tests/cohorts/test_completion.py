@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cohorts import selectors, services
 from cohorts.models import TrainingSession
-from incubator import services as incubator_services
-from incubator.models import EnrolmentStatus
+from incubator.path import services as incubator_services
+from incubator.path.models import EnrolmentStatus
 from tests.cohorts.helpers import build_cohort, days_ago, new_enrolment, today
 
 pytestmark = pytest.mark.django_db

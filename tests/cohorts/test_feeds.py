@@ -9,10 +9,11 @@ import vobject
 
 from cohorts import services
 from cohorts.models import TrainingSession
-from incubator import calendar
-from incubator import services as incubator_services
+from incubator.calendar import services as incubator_services
+from incubator.calendar import sources as calendar
+from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import NotPermitted
-from incubator.models import CalendarFeed, Role, RoleAssignment
+from incubator.models import Role, RoleAssignment
 from tests import factories as f
 from tests.cohorts.helpers import ROME, build_cohort, days_ago, make_trainer, new_enrolment, today
 

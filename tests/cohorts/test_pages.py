@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cohorts import services
 from incubator import access
-from incubator.models import CalendarFeed
+from incubator.calendar.models import CalendarFeed
 from tests.cohorts.helpers import build_cohort, days_ago, make_trainer, today
 
 pytestmark = pytest.mark.django_db

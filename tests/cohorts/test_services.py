@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from cohorts import services
 from cohorts.models import DEFAULT_MODULES, Cohort, CohortEnrolment, TrainingSession
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import AuditEvent, EnrolmentStatus
+from incubator.models import AuditEvent
+from incubator.path.models import EnrolmentStatus
 from tests.cohorts.helpers import build_cohort, days_ago, enrol, local, make_trainer, today
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from incubator import eligibility
+from incubator.funding import eligibility
 
 
 @pytest.fixture(autouse=True)

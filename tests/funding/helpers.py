@@ -8,9 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from incubator import services as pipeline
-from incubator import services_funding as services
-from incubator.models import ApplicationState, Enrolment, LegalForm
-from incubator.models_funding import ExpenseReport, Grant
+from incubator.funding import services
+from incubator.funding.models import ExpenseReport, Grant
+from incubator.models import LegalForm
+from incubator.path.models import Enrolment
+from incubator.selection.models import ApplicationState
 
 DECIDED_ON = dt.date(2026, 3, 2)
 INCORPORATED_ON = dt.date(2026, 3, 20)
@@ -128,7 +130,7 @@ def accepted_spending(world, grant, amounts, *, final: bool = False) -> ExpenseR
 def many_grants(world, n: int) -> list[Grant]:
     """``n`` grants in progress on as many admitted applications of ``world``, written
     as rows (for list query counts), each with a tranche, a report and an expense item."""
-    from incubator.models_funding import ExpenseItem, Tranche
+    from incubator.funding.models import ExpenseItem, Tranche
     from tests import factories as f
 
     grants = []
@@ -174,7 +176,7 @@ def many_grants(world, n: int) -> list[Grant]:
 
 def fill_grant(grant: Grant, n: int) -> None:
     """``n`` tranches, reports and expense items on one grant, as rows (query counts)."""
-    from incubator.models_funding import ExpenseItem, Tranche
+    from incubator.funding.models import ExpenseItem, Tranche
 
     for i in range(n):
         Tranche.objects.create(grant=grant, kind="interim", amount=Decimal("1.00"), grant_amount=grant.amount)

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from incubator import services_funding as services
-from incubator.models_funding import CrowdfundingCampaign, DeMinimisAid, ExpenseItem, Grant, GrantState, Tranche
+from incubator.funding import services
+from incubator.funding.models import CrowdfundingCampaign, DeMinimisAid, ExpenseItem, Grant, GrantState, Tranche
 from tests.funding import helpers as h
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 
 from cohorts import grant_checks
-from incubator import eligibility
-from incubator import services_funding as services
-from incubator.eligibility import NotEligible
-from incubator.models_funding import Grant, GrantState
+from incubator.funding import eligibility, services
+from incubator.funding.eligibility import NotEligible
+from incubator.funding.models import Grant, GrantState
 from tests.cohorts.helpers import build_cohort, days_ago
 from tests.funding import helpers as h
 

@@ -8,11 +8,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from incubator import access
-from incubator import services_funding as services
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models import Application, ApplicationState
-from incubator.models_funding import CampaignState, CrowdfundingCampaign, MatchingRule
-from incubator.selectors_funding import crowdfunding_track
+from incubator.funding import services
+from incubator.funding.models import CampaignState, CrowdfundingCampaign, MatchingRule
+from incubator.funding.selectors import crowdfunding_track
+from incubator.selection.models import Application, ApplicationState
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from incubator import services_funding as services
-from incubator.eligibility import NotEligible
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models_funding import DeMinimisAid, GrantState
-from incubator.selectors_funding import DE_MINIMIS_CEILING, de_minimis_position, de_minimis_window
+from incubator.funding import services
+from incubator.funding.eligibility import NotEligible
+from incubator.funding.models import DeMinimisAid, GrantState
+from incubator.funding.selectors import DE_MINIMIS_CEILING, de_minimis_position, de_minimis_window
 from tests.funding import helpers as h
 
 pytestmark = pytest.mark.django_db

@@ -7,15 +7,8 @@ import io
 from django.core.management import call_command
 from django.test import TestCase
 
+from incubator.funding.models import CrowdfundingCampaign, DeMinimisAid, ExpenseItem, Grant, MatchingRule, Tranche
 from incubator.models import AuditEvent
-from incubator.models_funding import (
-    CrowdfundingCampaign,
-    DeMinimisAid,
-    ExpenseItem,
-    Grant,
-    MatchingRule,
-    Tranche,
-)
 
 
 class FundingDemoTests(TestCase):

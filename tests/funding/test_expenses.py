@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from incubator import services_funding as services
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models_funding import ExpenseItem, ExpenseItemStatus, ExpenseReportState
-from incubator.selectors_funding import budget_vs_actual
+from incubator.funding import services
+from incubator.funding.models import ExpenseItem, ExpenseItemStatus, ExpenseReportState
+from incubator.funding.selectors import budget_vs_actual
 from tests.funding import helpers as h
 
 pytestmark = pytest.mark.django_db

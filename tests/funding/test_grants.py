@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from incubator import eligibility
-from incubator import services_funding as services
-from incubator.eligibility import NotEligible, Problem, Stage
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models import ApplicationState, AuditEvent
-from incubator.models_funding import DeMinimisAid, Grant, GrantBudgetLine, GrantState
+from incubator.funding import eligibility, services
+from incubator.funding.eligibility import NotEligible, Problem, Stage
+from incubator.funding.models import DeMinimisAid, Grant, GrantBudgetLine, GrantState
+from incubator.models import AuditEvent
+from incubator.selection.models import ApplicationState
 from tests.funding import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_revocation_needs_a_reason_and_frees_the_de_minimis_headroom(ready):
         dt.date(2026, 5, 1),
         "False declaration",
     )
-    from incubator.selectors_funding import de_minimis_position
+    from incubator.funding.selectors import de_minimis_position
 
     assert de_minimis_position(grant.undertaking, dt.date(2026, 4, 30)).total == Decimal("140000.00")
     assert de_minimis_position(grant.undertaking, dt.date(2026, 5, 1)).total == Decimal("0.00")

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from incubator import services_funding as services
-from incubator.selectors_funding import CampaignStatus, GrantStatus, venture_funding_status
+from incubator.funding import services
+from incubator.funding.selectors import CampaignStatus, GrantStatus, venture_funding_status
 from tests.funding import helpers as h
 
 pytestmark = pytest.mark.django_db

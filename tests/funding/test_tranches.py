@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from incubator import services_funding as services
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models_funding import GrantState, Tranche, TrancheState
+from incubator.funding import services
+from incubator.funding.models import GrantState, Tranche, TrancheState
 from tests.funding import helpers as h
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from incubator import audit
 from incubator import models as m
+from incubator.path import models as path_models
+from incubator.selection import models as selection_models
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -16,17 +18,21 @@ pytestmark = pytest.mark.django_db
 def build_records(world) -> dict[str, object]:
     """One record of every back-office model in the world's programme."""
     enrolment = f.EnrolmentFactory(application__call=world.call)
-    template = m.MilestoneTemplate.objects.create(programme=world.programme, title="Business plan", offset_months=6)
+    template = path_models.MilestoneTemplate.objects.create(
+        programme=world.programme, title="Business plan", offset_months=6
+    )
     return {
         "programme": world.programme,
         "call": world.call,
         "person": world.participant_person,
         "venture": world.venture,
         "application": world.application,
-        "evaluation": m.Evaluation.objects.create(application=world.application, evaluator=world.evaluator),
+        "evaluation": selection_models.Evaluation.objects.create(
+            application=world.application, evaluator=world.evaluator
+        ),
         "enrolment": enrolment,
         "milestonetemplate": template,
-        "milestone": m.Milestone.objects.create(
+        "milestone": path_models.Milestone.objects.create(
             enrolment=enrolment, template=template, title="Business plan", due_on=dt.date(2026, 7, 1)
         ),
         "auditevent": audit.record(
@@ -277,18 +283,18 @@ def _grow(name: str, world, n: int) -> None:
     elif name == "application":
         f.ApplicationFactory.create_batch(n - 1, call=call)
     elif name == "evaluation":
-        m.Evaluation.objects.create(application=world.application, evaluator=world.evaluator)
+        selection_models.Evaluation.objects.create(application=world.application, evaluator=world.evaluator)
         for application in f.ApplicationFactory.create_batch(n - 1, call=call):
-            m.Evaluation.objects.create(application=application, evaluator=world.evaluator2)
+            selection_models.Evaluation.objects.create(application=application, evaluator=world.evaluator2)
     elif name == "enrolment":
         f.EnrolmentFactory.create_batch(n, application__call=call)
     elif name == "milestonetemplate":
         for i in range(n):
-            m.MilestoneTemplate.objects.create(programme=programme, title=f"Step {i}", offset_months=i % 36)
+            path_models.MilestoneTemplate.objects.create(programme=programme, title=f"Step {i}", offset_months=i % 36)
     elif name == "milestone":
         enrolment = f.EnrolmentFactory(application__call=call)
         for i in range(n):
-            m.Milestone.objects.create(enrolment=enrolment, title=f"Step {i}", due_on=dt.date(2026, 1, 1))
+            path_models.Milestone.objects.create(enrolment=enrolment, title=f"Step {i}", due_on=dt.date(2026, 1, 1))
     elif name == "auditevent":
         for _ in range(n):
             audit.record(actor=world.coordinator, verb="test.event", target=world.venture, programme_id=programme.pk)

@@ -9,9 +9,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from incubator import models as m
-from incubator import services
-from incubator.models import ApplicationState as S
+from incubator import models
+from incubator.path import models as path_models
+from incubator.selection import models as m
+from incubator.selection import services
+from incubator.selection.models import ApplicationState as S
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +137,7 @@ def test_mark_eligible_refused_on_a_draft_changes_nothing(coordinator_client, wo
     assert response.status_code == 302
     assert any("Only submitted applications can be checked" in e for e in errors(response))
     assert refresh(world.application).state == S.DRAFT
-    assert not m.AuditEvent.objects.filter(verb__in=["application.eligible", "application.ineligible"]).exists()
+    assert not models.AuditEvent.objects.filter(verb__in=["application.eligible", "application.ineligible"]).exists()
 
 
 def test_mark_ineligible_asks_for_a_reason(coordinator_client, world):
@@ -147,7 +149,7 @@ def test_mark_ineligible_asks_for_a_reason(coordinator_client, world):
     response = act(coordinator_client, "application", "mark_ineligible", [application], {"reason": "Outside the area"})
     assert response.status_code == 302
     assert refresh(application).state == S.INELIGIBLE
-    event = m.AuditEvent.objects.get(verb="application.ineligible", target_id=application.pk)
+    event = models.AuditEvent.objects.get(verb="application.ineligible", target_id=application.pk)
     assert (event.actor, event.reason) == (world.coordinator, "Outside the area")
 
 
@@ -236,10 +238,10 @@ def test_withdraw_from_the_change_page_shows_in_history(coordinator_client, worl
 
 def test_withdraw_refused_when_already_closed_changes_nothing(coordinator_client, world):
     services.application_withdraw(actor=world.coordinator, application=world.application, reason="First time")
-    before = m.AuditEvent.objects.count()
+    before = models.AuditEvent.objects.count()
     response = act(coordinator_client, "application", "withdraw", [world.application], {"reason": "Again"})
     assert any("cannot go from" in e for e in errors(response))
-    assert m.AuditEvent.objects.count() == before
+    assert models.AuditEvent.objects.count() == before
 
 
 def test_bulk_action_is_all_or_nothing(coordinator_client, world):
@@ -252,7 +254,7 @@ def test_bulk_action_is_all_or_nothing(coordinator_client, world):
     response = act(coordinator_client, "application", "withdraw", [world.application, second], {"reason": "Both"})
     assert [e for e in errors(response) if str(second) in e]
     assert refresh(world.application).state == S.SUBMITTED
-    assert not m.AuditEvent.objects.filter(verb="application.withdrawn", target_id=world.application.pk).exists()
+    assert not models.AuditEvent.objects.filter(verb="application.withdrawn", target_id=world.application.pk).exists()
 
 
 def test_actions_cannot_reach_another_programme(coordinator_client, world, other):
@@ -289,7 +291,7 @@ def test_compute_ranking_refused_while_the_call_is_open(coordinator_client, worl
 def test_decide_ranking_refused_without_ranked_applications(coordinator_client, world):
     response = act(coordinator_client, "call", "decide_ranking", [world.call], {"starts_on": ""})
     assert any("no ranked application" in e for e in errors(response))
-    assert not m.Enrolment.objects.exists()
+    assert not path_models.Enrolment.objects.exists()
 
 
 # --- enrolments ------------------------------------------------------------------------------
@@ -347,7 +349,7 @@ def test_enrolment_end_date_through_the_service(coordinator_client, enrolment):
     )
     assert response.status_code == 302
     assert refresh(enrolment).ends_on == dt.date(2028, 6, 30)
-    assert m.AuditEvent.objects.get(verb="enrolment.dates").reason == "Plan shortened"
+    assert models.AuditEvent.objects.get(verb="enrolment.dates").reason == "Plan shortened"
 
 
 # --- add and change forms ------------------------------------------------------------------------
@@ -377,9 +379,9 @@ def person_data(world, **changes):
 def test_add_person_through_the_service(coordinator_client, world):
     response = coordinator_client.post(reverse("admin:incubator_person_add"), person_data(world))
     assert response.status_code == 302
-    person = m.Person.objects.get(last_name="Esposito")
+    person = models.Person.objects.get(last_name="Esposito")
     assert person.programme == world.programme
-    assert m.AuditEvent.objects.filter(verb="person.create", target_id=person.pk, actor=world.coordinator).exists()
+    assert models.AuditEvent.objects.filter(verb="person.create", target_id=person.pk, actor=world.coordinator).exists()
 
 
 def test_add_person_with_bad_tax_code_is_a_form_error(coordinator_client, world):
@@ -388,7 +390,7 @@ def test_add_person_with_bad_tax_code_is_a_form_error(coordinator_client, world)
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["tax_code"]
-    assert not m.Person.objects.filter(last_name="Esposito").exists()
+    assert not models.Person.objects.filter(last_name="Esposito").exists()
 
 
 def test_add_person_in_another_programme_is_refused(coordinator_client, world, other):
@@ -397,7 +399,7 @@ def test_add_person_in_another_programme_is_refused(coordinator_client, world, o
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["programme"]
-    assert not m.Person.objects.filter(last_name="Esposito").exists()
+    assert not models.Person.objects.filter(last_name="Esposito").exists()
 
 
 def test_change_person_through_the_service(coordinator_client, world):
@@ -412,7 +414,7 @@ def test_change_person_through_the_service(coordinator_client, world):
     response = coordinator_client.post(change("person", person), data)
     assert response.status_code == 302
     assert (refresh(person).last_name, person.phone) == ("Rossi", "081 123456")
-    event = m.AuditEvent.objects.get(verb="person.update", target_id=person.pk)
+    event = models.AuditEvent.objects.get(verb="person.update", target_id=person.pk)
     assert event.after == {"changed": ["last_name", "phone"]}
 
 
@@ -458,7 +460,7 @@ def test_add_call_with_criteria_and_checklist(coordinator_client, world):
     assert list(call.criteria.values_list("name", flat=True)) == ["Criterion 0", "Criterion 1"]
     assert call.checklist.count() == 1
     assert call.themes == ["social_cohesion"]
-    assert m.AuditEvent.objects.filter(verb="call.create", target_id=call.pk).exists()
+    assert models.AuditEvent.objects.filter(verb="call.create", target_id=call.pk).exists()
 
 
 def test_add_call_without_criteria_shows_the_service_error(coordinator_client, world):
@@ -491,7 +493,7 @@ def venture_data(world, **extra):
 def test_add_venture_with_its_team(coordinator_client, world):
     response = coordinator_client.post(reverse("admin:incubator_venture_add"), venture_data(world))
     assert response.status_code == 302
-    venture = m.Venture.objects.get(title="Orto sociale")
+    venture = models.Venture.objects.get(title="Orto sociale")
     assert list(venture.team.values_list("person", "role")) == [(world.participant_person.pk, "lead")]
     assert venture.legal_forms.get().effective_on == dt.date(2026, 1, 15)
 
@@ -501,7 +503,7 @@ def test_add_venture_refuses_a_person_of_another_programme(coordinator_client, w
         reverse("admin:incubator_venture_add"), venture_data(world, **{"team-0-person": other.participant_person.pk})
     )
     assert response.status_code == 200
-    assert not m.Venture.objects.filter(title="Orto sociale").exists()
+    assert not models.Venture.objects.filter(title="Orto sociale").exists()
 
 
 def _venture_change(world, legal_form_row: dict) -> dict:
@@ -534,7 +536,7 @@ def test_change_venture_adds_a_legal_form_through_the_service(coordinator_client
     response = coordinator_client.post(change("venture", world.venture), data)
     assert response.status_code == 302
     assert world.venture.legal_forms.order_by("-effective_on").first().legal_form == "social_cooperative"
-    assert m.AuditEvent.objects.filter(verb="venture.legal_form", target_id=world.venture.pk).exists()
+    assert models.AuditEvent.objects.filter(verb="venture.legal_form", target_id=world.venture.pk).exists()
 
 
 def test_change_venture_fields_through_the_service(coordinator_client, world):
@@ -545,7 +547,7 @@ def test_change_venture_fields_through_the_service(coordinator_client, world):
     assert response.status_code == 302
     world.venture.refresh_from_db()
     assert world.venture.title == "Cucina di comunità"
-    assert m.AuditEvent.objects.filter(verb="venture.update", target_id=world.venture.pk).exists()
+    assert models.AuditEvent.objects.filter(verb="venture.update", target_id=world.venture.pk).exists()
 
 
 def test_change_venture_refused_legal_form_date_is_a_form_error(coordinator_client, world):
@@ -565,7 +567,7 @@ def test_add_application_through_the_service(coordinator_client, world):
     )
     assert response.status_code == 302
     assert m.Application.objects.get(venture=venture).state == S.DRAFT
-    assert m.AuditEvent.objects.filter(verb="application.create").exists()
+    assert models.AuditEvent.objects.filter(verb="application.create").exists()
 
 
 def test_add_application_refused_kind_is_a_form_error(coordinator_client, world):
@@ -599,10 +601,10 @@ def test_admin_adds_programme_and_grants_roles(client, admin_user, world):
     }
     response = client.post(reverse("admin:incubator_programme_add"), data)
     assert response.status_code == 302
-    programme = m.Programme.objects.get(code="WE-1")
+    programme = models.Programme.objects.get(code="WE-1")
     assert programme.target_areas == ["Torino", "Cuneo"]
-    assert m.RoleAssignment.objects.filter(user=world.tutor, programme=programme, role="coordinator").exists()
-    assert m.AuditEvent.objects.filter(verb="role.grant", programme=programme).exists()
+    assert models.RoleAssignment.objects.filter(user=world.tutor, programme=programme, role="coordinator").exists()
+    assert models.AuditEvent.objects.filter(verb="role.grant", programme=programme).exists()
 
 
 def test_coordinator_cannot_add_programmes(coordinator_client):
@@ -633,7 +635,7 @@ def test_admin_grants_a_role_from_the_user_page(client, admin_user, world, other
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    assert m.RoleAssignment.objects.filter(user=user, programme=other.programme, role="tutor").exists()
+    assert models.RoleAssignment.objects.filter(user=user, programme=other.programme, role="tutor").exists()
 
 
 def test_add_milestone_template_through_the_service(coordinator_client, world):
@@ -647,8 +649,8 @@ def test_add_milestone_template_through_the_service(coordinator_client, world):
     }
     response = coordinator_client.post(reverse("admin:incubator_milestonetemplate_add"), data)
     assert response.status_code == 302
-    template = m.MilestoneTemplate.objects.get(title="Incorporation")
-    assert m.AuditEvent.objects.filter(verb="milestone_template.create", target_id=template.pk).exists()
+    template = path_models.MilestoneTemplate.objects.get(title="Incorporation")
+    assert models.AuditEvent.objects.filter(verb="milestone_template.create", target_id=template.pk).exists()
     response = coordinator_client.post(change("milestonetemplate", template), {**data, "offset_months": "40"})
     assert response.status_code == 200
     assert refresh(template).offset_months == 12

@@ -6,9 +6,10 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from incubator import calendar, services
+from incubator.calendar import services
+from incubator.calendar import sources as calendar
+from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import NotPermitted
-from incubator.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 

@@ -15,32 +15,26 @@ from django.db.models import Count
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from incubator import demo
 from incubator.dates import add_months
 from incubator.demo_context import DEMO_PASSWORD, PERSONAS, DemoContext
 from incubator.management.commands import seed_demo
 from incubator.models import (
-    Application,
     AuditEvent,
-    Call,
-    ChecklistAnswer,
-    ChecklistItem,
-    Enrolment,
-    EnrolmentStatus,
-    Evaluation,
     LegalFormChange,
     Person,
     Programme,
     Role,
     RoleAssignment,
-    Score,
     TeamMember,
     Theme,
     User,
     Venture,
     validate_tax_code,
 )
-from incubator.models import ApplicationState as S
+from incubator.path.models import Enrolment, EnrolmentStatus
+from incubator.selection import demo
+from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Evaluation, Score
+from incubator.selection.models import ApplicationState as S
 from incubator.taxcode import check_character, make_tax_code
 
 pytestmark = pytest.mark.django_db
@@ -274,7 +268,7 @@ def test_twice_is_a_no_op_and_reset_rebuilds_the_same_data(db, monkeypatch):
 
 def test_steps_are_collected_from_every_app_in_order():
     steps = seed_demo.collect_steps()
-    assert (10, "incubator.demo", demo.build_selection) in steps
+    assert (10, "incubator.selection.demo", demo.build_selection) in steps
     assert [order for order, _label, _fn in steps] == sorted(order for order, _label, _fn in steps)
 
 

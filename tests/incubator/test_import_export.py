@@ -15,9 +15,11 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from incubator import models as m
-from incubator import services
-from incubator.importing import read_csv
-from incubator.resources import ApplicationResource, PersonResource
+from incubator.imports.files import read_csv
+from incubator.resources import PersonResource
+from incubator.selection import models as selection_models
+from incubator.selection import services
+from incubator.selection.resources import ApplicationResource
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -288,8 +290,8 @@ def test_applications_italian_csv(coordinator_client, world):
         [world.programme.code, world.call.title, "Bottega verde", "", "", "", "", "", lead.tax_code, "", "", "", ""],
     ]
     imported(coordinator_client, "application", "domande.csv", csv_bytes(rows, delimiter=";", encoding="utf-8-sig"))
-    sartoria = m.Application.objects.get(venture__title="Sartoria sociale")
-    assert sartoria.state == m.ApplicationState.SUBMITTED
+    sartoria = selection_models.Application.objects.get(venture__title="Sartoria sociale")
+    assert sartoria.state == selection_models.ApplicationState.SUBMITTED
     assert sartoria.submitted_at == submitted.replace(second=0, microsecond=0)
     assert sartoria.score is None  # computed by the ranking, never imported
     venture = sartoria.venture
@@ -299,7 +301,10 @@ def test_applications_italian_csv(coordinator_client, world):
         "association",
         dt.date(2025, 1, 15),
     )
-    assert m.Application.objects.get(venture__title="Bottega verde").state == m.ApplicationState.DRAFT
+    assert (
+        selection_models.Application.objects.get(venture__title="Bottega verde").state
+        == selection_models.ApplicationState.DRAFT
+    )
 
 
 def test_application_rows_name_their_problems(coordinator_client, world):
@@ -332,7 +337,7 @@ def test_application_rows_name_their_problems(coordinator_client, world):
 
 
 def test_application_service_refusal_names_the_column(coordinator_client, world):
-    m.Call.objects.filter(pk=world.call.pk).update(eligible_applicant_kinds=["association"])
+    selection_models.Call.objects.filter(pk=world.call.pk).update(eligible_applicant_kinds=["association"])
     rows = [
         APPLICATION_HEADER,
         [world.programme.code, world.call.title, "C", "individual", "", "", "", "", world.participant_person.tax_code]
@@ -347,11 +352,11 @@ def test_application_service_refusal_names_the_column(coordinator_client, world)
 
 def test_exported_applications_import_again_without_duplicates(coordinator_client, world):
     response = export(coordinator_client, "application", EXPORT_XLSX)
-    before = m.Application.objects.count()
+    before = selection_models.Application.objects.count()
     page = preview(coordinator_client, "application", "applications.xlsx", response.content, XLSX_FORMAT)
     assert [row.import_type for row in page.context["result"].valid_rows()] == ["skip"]
     confirm(coordinator_client, "application", page)
-    assert m.Application.objects.count() == before
+    assert selection_models.Application.objects.count() == before
 
 
 # --- exports ------------------------------------------------------------------------------------------
@@ -392,7 +397,7 @@ def test_export_neutralises_formula_cells(coordinator_client, world):
 def test_export_applications_italian_csv(coordinator_client, world):
     application = world.application
     services.application_submit(actor=world.coordinator, application=application)
-    m.Application.objects.filter(pk=application.pk).update(score="26.500", rank=1)
+    selection_models.Application.objects.filter(pk=application.pk).update(score="26.500", rank=1)
     response = export(coordinator_client, "application", EXPORT_ITALIAN_CSV)
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -412,7 +417,7 @@ def test_export_applications_italian_csv(coordinator_client, world):
 
 
 def test_export_applications_xlsx_keeps_native_values(coordinator_client, world):
-    m.Application.objects.filter(pk=world.application.pk).update(score="26.500")
+    selection_models.Application.objects.filter(pk=world.application.pk).update(score="26.500")
     sheet = load_workbook(io.BytesIO(export(coordinator_client, "application", EXPORT_XLSX).content)).active
     rows = list(sheet.iter_rows(values_only=True))
     values = dict(zip(rows[0], rows[1], strict=True))
@@ -426,7 +431,7 @@ def test_resource_export_queries_do_not_grow_with_rows(world, django_assert_num_
         venture = f.VentureFactory(programme=world.programme)
         f.TeamMemberFactory(venture=venture)
         f.ApplicationFactory(call=world.call, venture=venture)
-    queryset = m.Application.objects.filter(call=world.call)
+    queryset = selection_models.Application.objects.filter(call=world.call)
     # One query: applications with venture, call and programme, lead and legal form as subqueries.
     with django_assert_num_queries(1):
         dataset = ApplicationResource(actor=world.coordinator).export(queryset=queryset)

@@ -10,14 +10,8 @@ import pytest
 import tablib
 from openpyxl import load_workbook
 
-from incubator.importing import (
-    CSV,
-    XLSX,
-    ItalianCSV,
-    RowError,
-    UnreadableFile,
+from incubator.imports.cells import (
     cell_text,
-    decode,
     neutralise,
     parse_bool,
     parse_choice,
@@ -25,9 +19,10 @@ from incubator.importing import (
     parse_date,
     parse_datetime,
     parse_decimal,
-    read_csv,
-    sniff_delimiter,
 )
+from incubator.imports.engine import RowError
+from incubator.imports.files import UnreadableFile, decode, read_csv, sniff_delimiter
+from incubator.imports.formats import CSV, XLSX, ItalianCSV
 from incubator.models import Theme
 
 ROME = ZoneInfo("Europe/Rome")

@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from incubator import services
+from incubator import services as core_services
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models import ApplicationState as S
-from incubator.models import AuditEvent, Enrolment
+from incubator.models import AuditEvent
+from incubator.path import services as path_services
+from incubator.path.models import Enrolment
+from incubator.selection import services
+from incubator.selection.models import ApplicationState as S
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +243,7 @@ def test_enrolment_over_max_months_is_refused_by_service_and_database(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrolment.objects.filter(pk=enrolment.pk).update(ends_on=dt.date(2029, 1, 2))
     with pytest.raises(DomainError):
-        services.enrolment_update_dates(actor=world.coordinator, enrolment=enrolment, ends_on=dt.date(2029, 1, 2))
+        path_services.enrolment_update_dates(actor=world.coordinator, enrolment=enrolment, ends_on=dt.date(2029, 1, 2))
 
 
 def test_reject_needs_reason_and_can_refer_to_crowdfunding(world):
@@ -271,7 +274,7 @@ def test_ranking_refused_while_call_open_or_evaluations_pending(world):
 @pytest.mark.parametrize("code", ["RSSMRA80A01F839X", "XXX", ""])
 def test_invalid_tax_code_is_refused(world, code):
     with pytest.raises(ValidationError) as err:
-        services.person_create(
+        core_services.person_create(
             actor=world.coordinator, programme=world.programme, first_name="A", last_name="B", tax_code=code
         )
     assert "tax_code" in err.value.message_dict
@@ -279,7 +282,7 @@ def test_invalid_tax_code_is_refused(world, code):
 
 
 def test_valid_tax_code_is_normalised(world):
-    person = services.person_create(
+    person = core_services.person_create(
         actor=world.coordinator,
         programme=world.programme,
         first_name="A",
@@ -290,7 +293,7 @@ def test_valid_tax_code_is_normalised(world):
 
 
 def test_legal_form_history_keeps_dates(world):
-    services.venture_change_legal_form(
+    core_services.venture_change_legal_form(
         actor=world.coordinator,
         venture=world.venture,
         legal_form="social_cooperative",
@@ -301,6 +304,6 @@ def test_legal_form_history_keeps_dates(world):
         "social_cooperative",
     ]
     with pytest.raises(DomainError):
-        services.venture_change_legal_form(
+        core_services.venture_change_legal_form(
             actor=world.coordinator, venture=world.venture, legal_form="company", effective_on=dt.date(2026, 4, 1)
         )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from incubator import access, services
 from incubator.exceptions import DomainError, NotPermitted
 from incubator.models import AuditEvent, RoleAssignment
+from incubator.path import services as path_services
+from incubator.selection import services as selection_services
 
 pytestmark = pytest.mark.django_db
 
@@ -39,29 +41,29 @@ def test_programme_update_validates_dates(world):
 def test_open_call_deadline_can_be_extended_not_shortened(world):
     call = world.call
     later = call.closes_at + dt.timedelta(days=5)
-    services.call_update(actor=world.coordinator, call=call, closes_at=later)
+    selection_services.call_update(actor=world.coordinator, call=call, closes_at=later)
     call.refresh_from_db()
     assert call.closes_at == later
     with pytest.raises(DomainError) as err:
-        services.call_update(actor=world.coordinator, call=call, closes_at=later - dt.timedelta(days=1))
+        selection_services.call_update(actor=world.coordinator, call=call, closes_at=later - dt.timedelta(days=1))
     assert err.value.field == "closes_at"
     with pytest.raises(DomainError) as err:
-        services.call_update(actor=world.coordinator, call=call, opens_at=timezone.now())
+        selection_services.call_update(actor=world.coordinator, call=call, opens_at=timezone.now())
     assert err.value.field == "opens_at"
 
 
 def test_call_before_opening_is_fully_editable_and_after_ranking_only_labels(world):
     call = world.call
     with time_machine.travel(call.opens_at - dt.timedelta(days=1)):
-        services.call_update(actor=world.coordinator, call=call, themes=["heritage"], places=5)
+        selection_services.call_update(actor=world.coordinator, call=call, themes=["heritage"], places=5)
     call.refresh_from_db()
     assert (call.themes, call.places) == (["heritage"], 5)
     call.ranking_published_at = timezone.now()
     call.save()
     with pytest.raises(DomainError) as err:
-        services.call_update(actor=world.coordinator, call=call, places=9)
+        selection_services.call_update(actor=world.coordinator, call=call, places=9)
     assert err.value.field == "places"
-    services.call_update(actor=world.coordinator, call=call, title="Renamed")
+    selection_services.call_update(actor=world.coordinator, call=call, title="Renamed")
     call.refresh_from_db()
     assert call.title == "Renamed"
 
@@ -98,14 +100,14 @@ def test_status_change_to_suspended_pauses_the_clock_through_the_path_service(wo
     world.application.submitted_at = timezone.now()
     world.application.save()
     with pytest.raises(DomainError) as err:
-        services.enrolment_change_status(actor=world.coordinator, enrolment=enrolment, status="suspended")
+        path_services.enrolment_change_status(actor=world.coordinator, enrolment=enrolment, status="suspended")
     assert err.value.field == "reason"
-    services.enrolment_change_status(
+    path_services.enrolment_change_status(
         actor=world.coordinator, enrolment=enrolment, status="suspended", reason="Maternity", on=dt.date(2026, 3, 1)
     )
     enrolment.refresh_from_db()
     assert enrolment.status == "suspended" and enrolment.suspensions.filter(ends_on__isnull=True).exists()
-    services.enrolment_change_status(
+    path_services.enrolment_change_status(
         actor=world.coordinator, enrolment=enrolment, status="active", on=dt.date(2026, 3, 11)
     )
     enrolment.refresh_from_db()

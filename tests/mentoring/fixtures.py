@@ -11,6 +11,8 @@ import time_machine
 from django.utils import timezone
 
 from incubator import models as m
+from incubator.path import models as path_models
+from incubator.selection import models as selection_models
 from mentoring import services
 from mentoring.models import Assignment, TutoringSession, TutorProfile, UnitCostBand
 from tests import factories as f
@@ -28,7 +30,7 @@ class Mentoring:
     world: World
     band: UnitCostBand
     profile: TutorProfile
-    enrolment: m.Enrolment
+    enrolment: path_models.Enrolment
     assignment: Assignment
 
 
@@ -36,19 +38,22 @@ def aware(*args) -> dt.datetime:
     return timezone.make_aware(dt.datetime(*args))
 
 
-def enrol(world: World, venture: m.Venture | None = None, **fields) -> m.Enrolment:
+def enrol(world: World, venture: m.Venture | None = None, **fields) -> path_models.Enrolment:
     """An admitted application and its enrolment, for the world's venture by default."""
     if venture is None:
         application = world.application
-        application.state = m.ApplicationState.ADMITTED
+        application.state = selection_models.ApplicationState.ADMITTED
         application.submitted_at = timezone.now()
         application.save()
     else:
         application = f.ApplicationFactory(
-            call=world.call, venture=venture, state=m.ApplicationState.ADMITTED, submitted_at=timezone.now()
+            call=world.call,
+            venture=venture,
+            state=selection_models.ApplicationState.ADMITTED,
+            submitted_at=timezone.now(),
         )
     values = {"starts_on": ENROLMENT_START, "ends_on": ENROLMENT_END, "max_months": 36, **fields}
-    return m.Enrolment.objects.create(application=application, **values)
+    return path_models.Enrolment.objects.create(application=application, **values)
 
 
 def tutor_user(world: World, username: str) -> m.User:

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from incubator import access
-from incubator.models import Enrolment, Milestone, Person, RoleAssignment, TeamMember, Venture
+from incubator.models import Person, RoleAssignment, TeamMember, Venture
+from incubator.path.models import Enrolment, Milestone
 from mentoring import services
 from mentoring.models import (
     ActionItem,

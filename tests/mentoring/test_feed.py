@@ -9,8 +9,8 @@ import pytest
 import vobject
 from django.utils import timezone
 
-from incubator import calendar
-from incubator import services as incubator_services
+from incubator.calendar import services as incubator_services
+from incubator.calendar import sources as calendar
 from incubator.models import RoleAssignment
 from mentoring import services
 from tests import factories as f

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from incubator.models import CalendarFeed
+from incubator.calendar.models import CalendarFeed
 from mentoring import services
 from mentoring.models import TutoringSession
 from tests import factories as f

@@ -9,9 +9,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from incubator import services as incubator_services
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import AuditEvent, Enrolment, Milestone
+from incubator.models import AuditEvent
+from incubator.path import services as incubator_services
+from incubator.path.models import Enrolment, Milestone
 from mentoring import selectors, services
 from mentoring.models import (
     ActionItem,

@@ -15,9 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
-from incubator import access, services_path
+from incubator import access
 from incubator.dates import add_months
-from incubator.models import ApplicationState, Enrolment, Milestone, MilestoneTemplate
+from incubator.path import services as services_path
+from incubator.path.models import Enrolment, Milestone, MilestoneTemplate
+from incubator.selection.models import ApplicationState
 from tests import factories as f
 
 # (title, offset months, evidence required, crowdfunding only)
@@ -154,7 +156,7 @@ def build_picture(world, rows: int = 1) -> Picture:
     from decimal import Decimal
 
     from cohorts import services as cohort_services
-    from incubator import services_funding
+    from incubator.funding import services as services_funding
     from mentoring import services as mentoring_services
 
     coordinator = world.coordinator

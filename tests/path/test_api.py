@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from incubator import access, services_path
-from incubator.models import AuditEvent, EnrolmentStatus, EnrolmentSuspension, Milestone, MilestoneTemplate
-from incubator.models import MilestoneState as M
+from incubator import access
+from incubator.models import AuditEvent
+from incubator.path import services as services_path
+from incubator.path.models import EnrolmentStatus, EnrolmentSuspension, Milestone, MilestoneTemplate
+from incubator.path.models import MilestoneState as M
 from tests import factories as f
 from tests.path.conftest import PDF, build_picture, make_enrolment, make_templates, upload
 

@@ -7,8 +7,10 @@ import icalendar
 import pytest
 import vobject
 
-from incubator import calendar, services, services_path
-from incubator.models import MilestoneState as M
+from incubator.calendar import services
+from incubator.calendar import sources as calendar
+from incubator.path import services as services_path
+from incubator.path.models import MilestoneState as M
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from incubator.dates import add_months
 from incubator.demo_context import DemoContext
-from incubator.demo_path import DEMO_STEPS, INNESCO_TEMPLATES, seed_path
-from incubator.models import EnrolmentSuspension, Milestone, MilestoneTemplate
-from incubator.models import MilestoneState as M
-from incubator.selectors import overdue_q
+from incubator.path.demo import DEMO_STEPS, INNESCO_TEMPLATES, seed_path
+from incubator.path.models import EnrolmentSuspension, Milestone, MilestoneTemplate
+from incubator.path.models import MilestoneState as M
+from incubator.path.selectors import overdue_q
 from tests import factories as f
 from tests.path.conftest import make_enrolment
 

@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from incubator import services, services_path
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models import AuditEvent, EnrolmentStatus, Milestone
-from incubator.models import MilestoneState as M
+from incubator.models import AuditEvent
+from incubator.path import services
+from incubator.path import services as services_path
+from incubator.path.models import EnrolmentStatus, Milestone
+from incubator.path.models import MilestoneState as M
 from tests import factories as f
 from tests.path.conftest import JPEG, PDF, PNG, docx_bytes, odt_bytes, upload
 

@@ -10,9 +10,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from incubator import services, services_path
-from incubator.models import CalendarFeed, EnrolmentStatus, Milestone, RoleAssignment
-from incubator.models import MilestoneState as M
+from incubator.calendar import services
+from incubator.calendar.models import CalendarFeed
+from incubator.models import RoleAssignment
+from incubator.path import services as services_path
+from incubator.path.models import EnrolmentStatus, Milestone
+from incubator.path.models import MilestoneState as M
 from tests import factories as f
 from tests.path.conftest import PDF, build_picture, upload
 
@@ -277,7 +280,7 @@ def test_portal_query_count_does_not_grow_with_rows(world, django_assert_num_que
 
 
 def test_enrolment_progress_in_one_selector(world, other, picture):
-    from cohorts.path import enrolment_progress
+    from cohorts.portal.selectors import enrolment_progress
 
     progress = enrolment_progress(world.coordinator, picture.path.enrolment)
     enrolment = picture.path.enrolment

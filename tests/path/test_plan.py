@@ -8,11 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from incubator import services, services_path
 from incubator.dates import add_months
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
-from incubator.models import AuditEvent, EnrolmentStatus, EnrolmentSuspension, Milestone, MilestoneState
-from incubator.selectors import enrolment_paths, with_flags
+from incubator.models import AuditEvent
+from incubator.path import services as path_services
+from incubator.path import services as services_path
+from incubator.path.models import EnrolmentStatus, EnrolmentSuspension, Milestone, MilestoneState
+from incubator.path.selectors import enrolment_paths, with_flags
+from incubator.selection import services
 from tests import factories as f
 from tests.path.conftest import INNESCO, make_enrolment, make_templates
 
@@ -153,7 +156,7 @@ def test_only_coordinators_generate_plans(world, who):
 def test_plan_refused_on_a_closed_enrolment(world):
     make_templates(world)
     enrolment = make_enrolment(world, dt.date(2026, 1, 1))
-    services.enrolment_change_status(
+    path_services.enrolment_change_status(
         actor=world.coordinator, enrolment=enrolment, status=EnrolmentStatus.WITHDRAWN, reason="Moved away"
     )
     with pytest.raises(DomainError) as error:

@@ -52,7 +52,7 @@ def data(django_db_setup, django_db_blocker):
 
     from django.core.management import call_command
 
-    from incubator import demo_scale
+    from bench import demo_scale
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

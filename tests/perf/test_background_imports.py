@@ -7,16 +7,18 @@ import io
 
 import openpyxl
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from import_export.tmp_storages import MediaStorage
 
 from cohorts.models import Attendance
 from cohorts.resources import AttendanceResource
-from incubator import importing
+from incubator.imports import formats
+from incubator.imports.models import ImportJob, ImportJobStatus
 from incubator.models import AuditEvent
-from incubator.models_imports import ImportJob, ImportJobStatus
 from tests.cohorts.helpers import build_cohort, days_ago
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,7 @@ def test_a_background_import_with_a_bad_row_writes_nothing_and_says_why(
     # The preview already lists the problem; confirming anyway (a file changed since) fails whole.
     preview = _upload(client, _csv(_register_rows(cw)))
     initial = preview.context["confirm_form"].initial
-    storage = importing.MediaStorage(name=initial["import_file_name"], read_mode="rb")
+    storage = MediaStorage(name=initial["import_file_name"], read_mode="rb")
     storage.remove()
     storage.save(_csv(rows))
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +130,7 @@ def test_small_files_are_still_imported_at_once(client, cw, world):
 
 def test_the_attendance_import_is_one_service_call_per_session(cw, world):
     rows = _register_rows(cw)
-    data = importing.tablib.Dataset(headers=["session", "person", "status", "minutes_attended", "note"])
+    data = tablib.Dataset(headers=["session", "person", "status", "minutes_attended", "note"])
     for row in rows:
         data.append(list(row))
     seen = []
@@ -143,7 +145,7 @@ def test_the_attendance_import_is_one_service_call_per_session(cw, world):
 
 def test_a_person_given_twice_is_marked_in_file_order(cw, world):
     person = cw.people[0]
-    data = importing.tablib.Dataset(headers=["session", "person", "status"])
+    data = tablib.Dataset(headers=["session", "person", "status"])
     data.append([cw.held.pk, person.pk, "absent"])
     data.append([cw.held.pk, cw.people[1].pk, "present"])
     data.append([cw.held.pk, person.pk, "present"])
@@ -163,8 +165,8 @@ def test_the_preview_still_shows_every_row_as_it_will_be(client, cw, world):
 
 @pytest.mark.parametrize(("fmt", "name"), [("0", "csv"), ("2", "xlsx")])
 def test_large_exports_are_streamed(client, cw, world, monkeypatch, fmt, name):
-    monkeypatch.setattr(importing, "STREAM_AFTER_ROWS", 2)
-    monkeypatch.setattr(importing, "STREAM_ROWS", 2)
+    monkeypatch.setattr(formats, "STREAM_AFTER_ROWS", 2)
+    monkeypatch.setattr(formats, "STREAM_ROWS", 2)
     AttendanceResource(actor=world.coordinator).import_data(_dataset(_register_rows(cw)), dry_run=False)
     client.force_login(world.coordinator)
     page = client.get(url("attendance_export"))
@@ -196,7 +198,7 @@ def test_small_exports_are_sent_whole(client, cw, world):
 
 
 def _dataset(rows):
-    data = importing.tablib.Dataset(headers=["session", "person", "status", "minutes_attended", "note"])
+    data = tablib.Dataset(headers=["session", "person", "status", "minutes_attended", "note"])
     for row in rows:
         data.append(list(row))
     return data

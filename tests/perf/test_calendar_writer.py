@@ -1,4 +1,4 @@
-"""The fast VEVENT writer (``incubator.calendar_writer``) writes the bytes ``icalendar``
+"""The fast VEVENT writer (``incubator.calendar.writer``) writes the bytes ``icalendar``
 writes, for events of every shape the feeds produce and for awkward text."""
 
 import datetime as dt
@@ -9,7 +9,8 @@ import icalendar
 import pytest
 import vobject
 
-from incubator.calendar import PRODID, FeedEvent, build_ics
+from incubator.calendar.sources import FeedEvent, build_ics
+from incubator.calendar.writer import PRODID
 
 ROME = ZoneInfo("Europe/Rome")
 

@@ -1,4 +1,4 @@
-"""The scale data (``seed_demo --scale N``, ``incubator.demo_scale``) is written in bulk,
+"""The scale data (``seed_demo --scale N``, ``bench.demo_scale``) is written in bulk,
 so these tests check that it is what the services would have produced: valid records,
 marks only for people on a held session's roster, tutors' sessions that never overlap,
 rankings by the call's rules; that the plan's sizes hold; that it is deterministic; and
@@ -15,24 +15,16 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from bench import demo_scale
 from cohorts.models import Attendance, Cohort, CurriculumModule, TrainingSession
-from cohorts.reports import cohort_report, report_scope
+from cohorts.reports.figures import cohort_report, report_scope
 from cohorts.selectors import attendance_by_person
-from incubator import demo_scale
 from incubator.dates import add_months
 from incubator.demo_context import DemoContext
-from incubator.models import (
-    Application,
-    ApplicationState,
-    Enrolment,
-    Milestone,
-    Person,
-    Programme,
-    TeamMember,
-    User,
-    Venture,
-)
-from incubator.models_participants import ParticipantEntryData
+from incubator.models import Person, Programme, TeamMember, User, Venture
+from incubator.participants.models import ParticipantEntryData
+from incubator.path.models import Enrolment, Milestone
+from incubator.selection.models import Application, ApplicationState
 from mentoring.models import Assignment, TutoringSession, TutorProfile
 
 pytestmark = pytest.mark.django_db

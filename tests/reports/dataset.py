@@ -16,20 +16,11 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 
 from cohorts.models import Attendance, Cohort, CohortEnrolment, CurriculumModule, TrainingSession
-from incubator import services_participants as participants
-from incubator.models import (
-    Application,
-    ApplicationState,
-    AuditEvent,
-    Enrolment,
-    LegalFormChange,
-    Milestone,
-    MilestoneTemplate,
-    Person,
-    TeamMember,
-    Venture,
-)
-from incubator.models_funding import CrowdfundingCampaign, Grant, Tranche
+from incubator.funding.models import CrowdfundingCampaign, Grant, Tranche
+from incubator.models import AuditEvent, LegalFormChange, Person, TeamMember, Venture
+from incubator.participants import services as participants
+from incubator.path.models import Enrolment, Milestone, MilestoneTemplate
+from incubator.selection.models import Application, ApplicationState
 from mentoring.models import Assignment, TutoringSession, TutorProfile, UnitCostBand
 from tests import factories as f
 

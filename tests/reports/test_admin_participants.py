@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from incubator import services_participants as services
 from incubator.models import AuditEvent
-from incubator.models_participants import ParticipantEntryData, ParticipantResult, SensitiveDataRead, VentureOutcome
+from incubator.participants import services
+from incubator.participants.models import ParticipantEntryData, ParticipantResult, SensitiveDataRead, VentureOutcome
 from tests import factories as f
 from tests.reports.test_participants import enrolment_of, entry_for
 

@@ -9,10 +9,11 @@ import pytest
 from django.core.management import call_command
 
 from cohorts.models import Cohort
-from cohorts.reports import cohort_report, report_scope
-from incubator.demo_participants import DEMO_STEPS, from_tax_code, seed_outcomes
-from incubator.models import Enrolment, Person, TeamMember
-from incubator.models_participants import ParticipantEntryData, ParticipantResult, TrainingUnitCost, VentureOutcome
+from cohorts.reports.figures import cohort_report, report_scope
+from incubator.models import Person, TeamMember
+from incubator.participants.demo import DEMO_STEPS, from_tax_code, seed_outcomes
+from incubator.participants.models import ParticipantEntryData, ParticipantResult, TrainingUnitCost, VentureOutcome
+from incubator.path.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 

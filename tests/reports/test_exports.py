@@ -10,11 +10,10 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from cohorts import exports
-from cohorts import services_reports as services
-from cohorts.reports import IndicatorRow, cohort_report, report_scope
+from cohorts.reports import exports, services
+from cohorts.reports.figures import IndicatorRow, cohort_report, report_scope
 from incubator.models import Person
-from incubator.models_participants import Pseudonym, SensitiveDataRead
+from incubator.participants.models import Pseudonym, SensitiveDataRead
 from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db

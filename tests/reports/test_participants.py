@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from incubator import access
-from incubator import services_participants as services
-from incubator.access_participants import visible_sensitive
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import AuditEvent, Enrolment, Person, RoleAssignment
-from incubator.models_participants import (
+from incubator.models import AuditEvent, Person, RoleAssignment
+from incubator.participants import services
+from incubator.participants.access import visible_sensitive
+from incubator.participants.models import (
     ParticipantEntryData,
     ParticipantResult,
     Pseudonym,
@@ -21,6 +21,7 @@ from incubator.models_participants import (
     TrainingUnitCost,
     VentureOutcome,
 )
+from incubator.path.models import Enrolment
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

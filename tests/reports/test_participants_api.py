@@ -9,9 +9,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from incubator import access
-from incubator import services_participants as services
-from incubator.models import Enrolment, Person, RoleAssignment, User
-from incubator.models_participants import ParticipantEntryData, SensitiveDataRead, VentureOutcome
+from incubator.models import Person, RoleAssignment, User
+from incubator.participants import services
+from incubator.participants.models import ParticipantEntryData, SensitiveDataRead, VentureOutcome
+from incubator.path.models import Enrolment
 from tests import factories as f
 from tests.reports.test_participants import ENTRY, enrolment_of, entry_for
 

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cohorts.models import Attendance, Cohort, CohortEnrolment, CurriculumModule, TrainingSession
-from cohorts.reports import cohort_report, report_scope
-from incubator import services_participants as participants
-from incubator.models import Enrolment, Milestone
-from incubator.models_funding import Grant
+from cohorts.reports.figures import cohort_report, report_scope
+from incubator.funding.models import Grant
+from incubator.participants import services as participants
+from incubator.path.models import Enrolment, Milestone
 from mentoring.models import Assignment, TutoringSession
 from tests import factories as f
 from tests.reports import dataset

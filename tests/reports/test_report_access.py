@@ -10,7 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from cohorts.models_reports import ReportExport
+from cohorts.reports.models import ReportExport
 from incubator.models import RoleAssignment
 from tests.reports import dataset
 
@@ -262,7 +262,7 @@ def test_export_page_post_downloads_small_files_at_once(world, data):
 
 
 def test_a_retried_task_does_not_build_the_file_twice(world, data):
-    from cohorts.services_reports import report_export_build
+    from cohorts.reports.services import report_export_build
 
     export = ReportExport.objects.create(
         requested_by=world.coordinator, programme=world.programme, cohort=data.cohort, kind="report_csv"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from cohorts.reports import cohort_report, report_scope
+from cohorts.reports.figures import cohort_report, report_scope
 from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db

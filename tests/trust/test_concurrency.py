@@ -10,9 +10,10 @@ from django.db import connection
 from django.test import Client
 
 from cohorts.models import Attendance
-from incubator.models import Application, AuditEvent, Person
-from incubator.models_gdpr import ErasureRequest
-from incubator.models_participants import ParticipantEntryData
+from incubator.models import AuditEvent, Person
+from incubator.participants.models import ParticipantEntryData
+from incubator.privacy.models import ErasureRequest
+from incubator.selection.models import Application
 from tests import factories as f
 from tests.cohorts.helpers import build_cohort, days_ago
 

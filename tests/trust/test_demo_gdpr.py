@@ -1,4 +1,4 @@
-"""The demo's consent records and refused erasure request (``incubator.demo_gdpr``)."""
+"""The demo's consent records and refused erasure request (``incubator.privacy.demo``)."""
 
 import random
 
@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from incubator.demo_context import DemoContext
-from incubator.demo_gdpr import seed_consents
-from incubator.models_gdpr import ConsentRecord, ErasureRequest
+from incubator.privacy.demo import seed_consents
+from incubator.privacy.models import ConsentRecord, ErasureRequest
 from tests.funding.helpers import admitted
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Every export path writes a cell that a spreadsheet would run as a formula (= + - @
 tab CR NUL at its start) as plain text, through the one sanitiser of
-``incubator.importing``: the back office's exports (people, applications, attendance,
+``incubator.imports``: the back office's exports (people, applications, attendance,
 tutoring sessions, grants, tranches, expenses, de minimis, campaigns) in CSV, Italian CSV
 and XLSX, the registers to fill in, the tutors' timesheets, the cohort report and the
 pseudonymised export (CSV and XLSX, also through the API), and the access export."""
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cohorts import exports as cohort_exports
-from cohorts import services_reports
-from incubator import importing
+from cohorts.reports import exports as cohort_exports
+from cohorts.reports import services as services_reports
+from incubator.imports import formats as importing
 from incubator.models import Person, Programme, Venture
 from tests.trust.helpers import FORMULA_TRIGGERS, admin_export, body_of, browser, cells_of
 
@@ -142,7 +142,7 @@ def test_access_export_csv(poisoned):
 
 
 def test_no_module_keeps_its_own_list_of_formula_triggers():
-    """One sanitiser: the trigger characters are spelled out in ``incubator.importing`` only."""
+    """One sanitiser: the trigger characters are spelled out in ``incubator.imports`` only."""
     root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"""\(\s*["']=["']\s*,\s*["']\+["']\s*,\s*["']-["']\s*,\s*["']@["']""")
     found = [
@@ -151,7 +151,7 @@ def test_no_module_keeps_its_own_list_of_formula_triggers():
         for path in (root / app).rglob("*.py")
         if pattern.search(path.read_text())
     ]
-    assert found == ["incubator/importing.py"], found
+    assert found == ["incubator/imports/cells.py"], found
 
 
 @pytest.mark.parametrize("file_format", ["0", "1", "2"])

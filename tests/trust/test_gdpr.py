@@ -14,14 +14,17 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from cohorts.reports import cohort_report, report_scope
-from incubator import audit, gdpr, services_gdpr
+from cohorts.reports.figures import cohort_report, report_scope
+from incubator import audit
+from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import AuditEvent, CalendarFeed, Person, User
-from incubator.models_gdpr import ConsentRecord, ErasureRequest
-from incubator.models_participants import ParticipantEntryData, ParticipantResult, SensitiveDataRead
-from incubator.selectors_gdpr import personal_data, personal_data_csv
-from incubator.tasks import anonymise_expired_task
+from incubator.models import AuditEvent, Person, User
+from incubator.participants.models import ParticipantEntryData, ParticipantResult, SensitiveDataRead
+from incubator.privacy import registry as gdpr
+from incubator.privacy import services as services_gdpr
+from incubator.privacy.models import ConsentRecord, ErasureRequest
+from incubator.privacy.selectors import personal_data, personal_data_csv
+from incubator.privacy.tasks import anonymise_expired_task
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

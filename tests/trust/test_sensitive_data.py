@@ -15,8 +15,8 @@ import re
 import pytest
 from django.test import Client
 
-from cohorts import services_reports
-from incubator.models_participants import SensitiveDataRead
+from cohorts.reports import services as services_reports
+from incubator.participants.models import SensitiveDataRead
 from tests.trust.helpers import admin_export, browser, text_of
 from tests.trust.routes import all_routes, id_routes, url_of
 

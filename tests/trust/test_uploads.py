@@ -12,9 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from incubator import importing, services_path, uploads
+from incubator import uploads
 from incubator.exceptions import DomainError
 from incubator.funding import expenses
+from incubator.imports import files as importing
+from incubator.path import services as services_path
 from tests.funding.helpers import PDF, vat
 from tests.path.conftest import JPEG, PNG, docx_bytes, odt_bytes
 from tests.trust.helpers import body_of, browser
@@ -131,7 +133,7 @@ def test_evidence_is_stored_under_a_sanitised_name_and_served_only_with_access(f
 
 
 def test_expense_documents_are_checked_renamed_and_served_only_with_access(full_a, full_b):
-    from incubator import services_funding
+    from incubator.funding import services as services_funding
 
     item = services_funding.expense_item_add(
         actor=full_a.world.participant,

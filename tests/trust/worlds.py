@@ -20,10 +20,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from cohorts import services as cohort_services
-from cohorts import services_reports
+from cohorts.reports import services as services_reports
 from incubator import models as m
-from incubator import services, services_gdpr, services_participants, services_path
-from incubator.models_funding import (
+from incubator.calendar import models as calendar_models
+from incubator.calendar import services
+from incubator.funding.models import (
     DeMinimisAid,
     ExpenseItem,
     ExpenseReport,
@@ -32,8 +33,13 @@ from incubator.models_funding import (
     MatchingRule,
     Tranche,
 )
-from incubator.models_imports import ImportJob
-from incubator.models_path import EnrolmentSuspension
+from incubator.imports.models import ImportJob
+from incubator.participants import services as services_participants
+from incubator.path import models as path_models
+from incubator.path import services as services_path
+from incubator.path.models import EnrolmentSuspension
+from incubator.privacy import services as services_gdpr
+from incubator.selection import models as selection_models
 from mentoring import services as mentoring_services
 from tests import factories as f
 from tests.conftest import World
@@ -49,16 +55,16 @@ BIRTH_DATES = {"A": dt.date(1977, 3, 14), "B": dt.date(1968, 11, 23)}
 class Full:
     world: World
     programme: m.Programme
-    call: m.Call
+    call: selection_models.Call
     person: m.Person
     teammate: m.Person
     venture: m.Venture
     other_venture: m.Venture
-    application: m.Application
-    enrolment: m.Enrolment
-    evaluation: m.Evaluation
-    milestone: m.Milestone
-    template: m.MilestoneTemplate
+    application: selection_models.Application
+    enrolment: path_models.Enrolment
+    evaluation: selection_models.Evaluation
+    milestone: path_models.Milestone
+    template: path_models.MilestoneTemplate
     suspension: EnrolmentSuspension
     cohort: object
     module: object
@@ -86,9 +92,9 @@ class Full:
     consent: object
     erasure: object
     report_export: object
-    participant_feed: m.CalendarFeed
-    tutor_feed: m.CalendarFeed
-    cohort_feed: m.CalendarFeed
+    participant_feed: calendar_models.CalendarFeed
+    tutor_feed: calendar_models.CalendarFeed
+    cohort_feed: calendar_models.CalendarFeed
     audit_event: m.AuditEvent
     token: Token
     group: Group
@@ -215,7 +221,7 @@ def build_full(world: World) -> Full:
     )
     campaign = world.venture.campaigns.get()
 
-    evaluation = m.Evaluation.objects.create(application=world.application, evaluator=world.evaluator)
+    evaluation = selection_models.Evaluation.objects.create(application=world.application, evaluator=world.evaluator)
     consent = services_gdpr.consent_record(
         actor=coordinator, person=world.participant_person, purpose="communications", given=True
     )

@@ -9,8 +9,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incubator.services_gdpr import anonymise_expired
-from incubator.tasks import anonymise_expired_task
+from incubator.privacy.services import anonymise_expired
+from incubator.privacy.tasks import anonymise_expired_task
 
 
 class Command(BaseCommand):

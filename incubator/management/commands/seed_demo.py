@@ -13,9 +13,9 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
-from incubator.demo import PERSONA_DETAILS, PROGRAMME_CODE
 from incubator.demo_context import DEMO_PASSWORD, PERSONAS, DemoContext
 from incubator.models import Programme, User
+from incubator.selection.demo import PERSONA_DETAILS, PROGRAMME_CODE
 
 Step = Callable[[DemoContext], None]
 # Users that other apps' steps create beside the personas carry this prefix, so that
@@ -24,14 +24,14 @@ DEMO_USERNAME_PREFIX = "demo-"
 
 
 def _demo_modules(config) -> list[str]:
-    """The app's ``demo`` module and its feature modules ``demo_<feature>`` (an app
-    such as ``incubator`` hosts several features, each with its own demo steps)."""
-    names = sorted(
-        info.name
-        for info in pkgutil.iter_modules([config.path])
-        if info.name == "demo" or info.name.startswith("demo_")
-    )
-    return [f"{config.name}.{name}" for name in names]
+    """The app's ``demo`` modules: ``demo`` or ``demo_<feature>`` at its root and in its
+    subject packages (``incubator.funding.demo``, ``cohorts.reports.figures``...)."""
+    names = []
+    for info in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
+        leaf = info.name.rsplit(".", 1)[1]
+        if leaf == "demo" or leaf.startswith("demo_"):
+            names.append(info.name)
+    return sorted(names)
 
 
 def collect_steps() -> list[tuple[int, str, Step]]:

@@ -1,0 +1,322 @@
+"""Serializers of the selection's API: calls, criteria, checklists, applications,
+evaluations, scores, ranking and decisions."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.base import RoleHolderField, VisibleRelatedField
+from api.incubator.serializers import TeamMemberSerializer, choice_list, viewer
+from incubator.models import (
+    ApplicantKind,
+    Programme,
+    Role,
+    Theme,
+    User,
+    Venture,
+)
+from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
+from incubator.selection.services import Decision
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+    class Meta:
+        model = Criterion
+        fields = ["id", "name", "weight", "max_score", "order"]
+
+    def validate_weight(self, value):
+        if value <= 0:
+            raise serializers.ValidationError(_("The weight must be greater than zero."))
+        return value
+
+    def validate_max_score(self, value):
+        if value <= 0:
+            raise serializers.ValidationError(_("The maximum score must be greater than zero."))
+        return value
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "kind", "question", "order"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    programme = VisibleRelatedField(queryset=Programme.objects.all())
+    eligible_applicant_kinds = choice_list(ApplicantKind.choices, required=False)
+    themes = choice_list(Theme.choices, required=False)
+    criteria = CriterionSerializer(many=True, allow_empty=False)
+    checklist = ChecklistItemSerializer(many=True, required=False)
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "programme",
+            "title",
+            "reference",
+            "opens_at",
+            "closes_at",
+            "is_open",
+            "eligible_applicant_kinds",
+            "themes",
+            "places",
+            "pass_threshold",
+            "grant_min",
+            "grant_max",
+            "max_months",
+            "grant_attendance_threshold",
+            "ranking_published_at",
+            "criteria",
+            "checklist",
+        ]
+        read_only_fields = ["ranking_published_at"]
+
+    def get_is_open(self, call: Call) -> bool:
+        return call.opens_at <= timezone.now() < call.closes_at
+
+    def validate_max_months(self, value):
+        if not 1 <= value <= 36:
+            raise serializers.ValidationError(_("Between 1 and 36 months."))
+        return value
+
+    def validate_criteria(self, value):
+        names = [c["name"] for c in value]
+        if len(set(names)) != len(names):
+            raise serializers.ValidationError(_("Criterion names must be unique."))
+        return value
+
+    def validate_checklist(self, value):
+        questions = [c["question"] for c in value]
+        if len(set(questions)) != len(questions):
+            raise serializers.ValidationError(_("Checklist questions must be unique."))
+        return value
+
+    def validate(self, attrs):
+        # These are database rules too; checked here so that the error names the field.
+        if attrs["closes_at"] <= attrs["opens_at"]:
+            raise serializers.ValidationError({"closes_at": _("The call must close after it opens.")})
+        grant_min = attrs.get("grant_min", Call._meta.get_field("grant_min").default)
+        if attrs.get("grant_max", Call._meta.get_field("grant_max").default) < grant_min:
+            raise serializers.ValidationError({"grant_max": _("The maximum grant must not be below the minimum.")})
+        return attrs
+
+
+class RankingEntrySerializer(serializers.ModelSerializer):
+    application = serializers.IntegerField(source="pk", read_only=True)
+    venture_title = serializers.CharField(source="venture.title", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = ["rank", "score", "application", "venture", "venture_title", "state", "submitted_at"]
+        read_only_fields = fields
+
+
+class CallDecideSerializer(serializers.Serializer):
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DecisionOutcomeSerializer(serializers.Serializer):
+    admitted = serializers.IntegerField()
+    waitlisted = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+
+
+class ChecklistAnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="item.question", read_only=True)
+    kind = serializers.CharField(source="item.kind", read_only=True)
+
+    class Meta:
+        model = ChecklistAnswer
+        fields = ["item", "kind", "question", "answer", "note"]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """Never nests evaluations: scores are read through ``evaluations`` (access rule)."""
+
+    venture_title = serializers.CharField(source="venture.title", read_only=True)
+    team = TeamMemberSerializer(source="venture.team", many=True, read_only=True)
+    checklist_answers = ChecklistAnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "call",
+            "venture",
+            "venture_title",
+            "team",
+            "state",
+            "submitted_at",
+            "score",
+            "rank",
+            "decision_reason",
+            "crowdfunding_referral",
+            "checklist_answers",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, application):
+        data = super().to_representation(application)
+        if not viewer(self.context).sees_scores(application):
+            data["score"] = data["rank"] = None
+        return data
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    call = VisibleRelatedField(queryset=Call.objects.all())
+    venture = VisibleRelatedField(queryset=Venture.objects.all())
+
+
+class ChecklistAnswerInputSerializer(serializers.Serializer):
+    item = VisibleRelatedField(queryset=ChecklistItem.objects.all())
+    answer = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ApplicationCheckSerializer(serializers.Serializer):
+    answers = ChecklistAnswerInputSerializer(many=True)
+    eligible = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_answers(self, value):
+        items = [answer["item"].pk for answer in value]
+        if len(set(items)) != len(items):
+            raise serializers.ValidationError(_("Answer each checklist item once."))
+        return value
+
+
+class ApplicationDecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[(c, c) for c in Decision.CHOICES])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    crowdfunding_referral = serializers.BooleanField(required=False, default=False)
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AssignEvaluatorSerializer(serializers.Serializer):
+    evaluator = RoleHolderField(Role.EVALUATOR, queryset=User.objects.all())
+
+
+class CrowdfundingReferralSerializer(serializers.Serializer):
+    referred = serializers.BooleanField(required=False, default=True)
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["criterion", "criterion_name", "value", "max_score"]
+        read_only_fields = fields
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    """One evaluator's work and only its own scores. The conflict note is the
+    evaluator's declaration: shown to them and to coordinators only."""
+
+    call = serializers.IntegerField(source="application.call_id", read_only=True)
+    venture_title = serializers.CharField(source="application.venture.title", read_only=True)
+    evaluator_name = serializers.SerializerMethodField()
+    scores = ScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "application",
+            "call",
+            "venture_title",
+            "evaluator",
+            "evaluator_name",
+            "assigned_at",
+            "conflict_declared",
+            "conflict_note",
+            "submitted_at",
+            "weighted_total",
+            "comment",
+            "scores",
+        ]
+        read_only_fields = fields
+
+    def get_evaluator_name(self, evaluation: Evaluation) -> str:
+        return evaluation.evaluator.get_full_name() or evaluation.evaluator.get_username()
+
+    def to_representation(self, evaluation):
+        data = super().to_representation(evaluation)
+        looking = viewer(self.context)
+        if evaluation.evaluator_id != looking.user.pk and not looking.coordinates(
+            evaluation.application.call.programme_id
+        ):
+            data["conflict_note"] = ""
+        return data
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string", "format": "decimal"},
+                "description": "criterion id -> score",
+            },
+            {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"criterion": {"type": "integer"}, "value": {"type": "string", "format": "decimal"}},
+                    "required": ["criterion", "value"],
+                },
+            },
+        ]
+    }
+)
+class ScoresField(serializers.Field):
+    """``{criterion_id: value}`` or ``[{"criterion": id, "value": v}]``. Only the shape
+    is checked here; the service checks the criteria, the numbers and their range."""
+
+    default_error_messages = {
+        "shape": _("Give the scores as {{criterion id: score}} or as a list of {{criterion, value}}."),
+        "not_a_criterion": _("“{value}” is not a criterion id."),
+        "duplicate": _("Criterion {value} is scored twice."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            pairs = list(data.items())
+        elif isinstance(data, list) and all(isinstance(i, dict) and {"criterion", "value"} <= i.keys() for i in data):
+            pairs = [(i["criterion"], i["value"]) for i in data]
+        else:
+            self.fail("shape")
+        scores = {}
+        for key, value in pairs:
+            if isinstance(key, bool) or isinstance(value, (dict, list, bool)) or value is None:
+                self.fail("shape")
+            try:
+                criterion_id = int(key)
+            except (TypeError, ValueError):
+                self.fail("not_a_criterion", value=key)
+            if criterion_id in scores:
+                self.fail("duplicate", value=criterion_id)
+            scores[criterion_id] = value
+        return scores
+
+    def to_representation(self, value):
+        return {str(k): str(v) for k, v in value.items()}
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    scores = ScoresField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConflictSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500)

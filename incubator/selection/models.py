@@ -1,0 +1,224 @@
+"""The selection: calls (avvisi) with their criteria and checklist, applications with their
+states, checklist answers, evaluations and scores."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from incubator.models import MONEY, Programme, Venture
+from incubator.selection.querysets import ApplicationQuerySet, CallQuerySet
+
+
+class Call(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    eligible_applicant_kinds = models.JSONField(_("eligible applicant kinds"), default=list, blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    places = models.PositiveIntegerField(_("places"))
+    pass_threshold = models.DecimalField(_("pass threshold"), max_digits=7, decimal_places=2)
+    grant_min = models.DecimalField(_("minimum grant (EUR)"), **MONEY, default=Decimal("25000.00"))
+    grant_max = models.DecimalField(_("maximum grant (EUR)"), **MONEY, default=Decimal("140000.00"))
+    max_months = models.PositiveSmallIntegerField(_("maximum accompaniment months"), default=36)
+    grant_attendance_threshold = models.DecimalField(
+        _("attendance % for grant eligibility"), max_digits=5, decimal_places=2, default=Decimal("80.00")
+    )
+    ranking_published_at = models.DateTimeField(_("ranking published at"), null=True, blank=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="call_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(grant_min__gte=0) & Q(grant_max__gte=F("grant_min")), name="call_grant_range_valid"
+            ),
+            models.CheckConstraint(condition=Q(max_months__gte=1, max_months__lte=36), name="call_max_months_1_36"),
+            models.CheckConstraint(condition=Q(pass_threshold__gte=0), name="call_threshold_not_negative"),
+            models.CheckConstraint(
+                condition=Q(grant_attendance_threshold__gte=0, grant_attendance_threshold__lte=100),
+                name="call_attendance_threshold_pct",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Criterion(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    name = models.CharField(_("name"), max_length=200)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+    max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "name"], name="criterion_name_unique_per_call"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="criterion_max_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (x{self.weight}, max {self.max_score})"
+
+
+class ChecklistItem(models.Model):
+    class Kind(models.TextChoices):
+        ELIGIBILITY = "eligibility", _("Eligibility")
+        PREFEASIBILITY = "prefeasibility", _("Prefeasibility")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("call"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ELIGIBILITY)
+    question = models.CharField(_("question"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [models.UniqueConstraint(fields=["call", "question"], name="checklist_question_unique_per_call")]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    UNDER_EVALUATION = "under_evaluation", _("Under evaluation")
+    EVALUATED = "evaluated", _("Evaluated")
+    ADMITTED = "admitted", _("Admitted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    venture = models.ForeignKey(
+        Venture, on_delete=models.PROTECT, related_name="applications", verbose_name=_("venture")
+    )
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Snapshot written when the coordinator computes the ranking (the published graduatoria).
+    score = models.DecimalField(_("score"), max_digits=9, decimal_places=3, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    crowdfunding_referral = models.BooleanField(
+        _("referred to crowdfunding tutoring"), default=False, help_text=_("For ideas not admitted to grants.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["call", "rank", "submitted_at", "id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["venture", "call"], name="application_one_per_venture_call"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(state="withdrawn") | Q(submitted_at__isnull=False),
+                name="application_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.venture} → {self.call}"
+
+
+class ChecklistAnswer(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="checklist_answers", verbose_name=_("application")
+    )
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("item"))
+    answer = models.BooleanField(_("answer"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="checklist_answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {'yes' if self.answer else 'no'}"
+
+
+class Evaluation(models.Model):
+    """An evaluator's assignment to an application, their conflict declaration and scores."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("application")
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("evaluator")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    conflict_declared = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_note = models.CharField(_("conflict note"), max_length=500, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
+    weighted_total = models.DecimalField(_("weighted total"), max_digits=9, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "id"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "evaluator"], name="evaluation_one_per_evaluator"),
+            models.CheckConstraint(
+                condition=~(Q(conflict_declared=True) & Q(submitted_at__isnull=False)),
+                name="evaluation_recused_cannot_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(weighted_total__isnull=True) | Q(weighted_total__gte=0),
+                name="evaluation_total_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} / {self.application}"
+
+
+class Score(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    # Copied from the criterion so that the range is a database rule, not only a form rule.
+    max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="score_one_per_criterion"),
+            models.CheckConstraint(condition=Q(value__gte=0) & Q(value__lte=F("max_score")), name="score_within_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.name}: {self.value}"
