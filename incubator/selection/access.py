@@ -8,7 +8,17 @@ from django.utils import timezone
 
 from incubator.access import coordinated, own_venture_ids, programmes, rule, visible
 from incubator.models import Venture
-from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
+from incubator.selection.models import (
+    Application,
+    Call,
+    ChecklistAnswer,
+    ChecklistItem,
+    Criterion,
+    Evaluation,
+    Moderation,
+    Score,
+    ScoreBand,
+)
 
 
 def evaluated_application_ids(user) -> models.QuerySet:
@@ -17,7 +27,10 @@ def evaluated_application_ids(user) -> models.QuerySet:
 
 @rule(Venture)
 def _venture_evaluated(user) -> Q:
-    evaluator_ventures = Application.objects.filter(pk__in=evaluated_application_ids(user)).values("venture_id")
+    # Not on a blind call: the venture's record carries its team and registration numbers.
+    evaluator_ventures = Application.objects.filter(
+        pk__in=evaluated_application_ids(user), call__blind_review=False
+    ).values("venture_id")
     return Q(pk__in=evaluator_ventures)
 
 
@@ -62,4 +75,19 @@ def _evaluation(user) -> Q:
 
 @rule(Score)
 def _score(user) -> Q:
-    return Q(evaluation__in=visible(user, Evaluation).values("pk"))
+    # Another evaluator's draft is theirs alone, even once the call has closed.
+    return Q(evaluation__in=visible(user, Evaluation).values("pk")) & (
+        Q(evaluation__evaluator=user)
+        | Q(evaluation__submitted_at__isnull=False)
+        | Q(evaluation__application__call__programme__in=coordinated(user))
+    )
+
+
+@rule(ScoreBand)
+def _score_band(user) -> Q:
+    return Q(criterion__call__programme__in=programmes(user))
+
+
+@rule(Moderation)
+def _moderation(user) -> Q:
+    return Q(application__call__programme__in=coordinated(user))

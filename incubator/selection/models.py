@@ -31,6 +31,22 @@ class Call(models.Model):
         _("attendance % for grant eligibility"), max_digits=5, decimal_places=2, default=Decimal("80.00")
     )
     ranking_published_at = models.DateTimeField(_("ranking published at"), null=True, blank=True)
+    evaluation_deadline = models.DateTimeField(
+        _("evaluation deadline"), null=True, blank=True, help_text=_("By when evaluators submit their scores.")
+    )
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_("Evaluators do not see applicants' names, tax codes, e-mails or team names."),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Spread of the evaluators' weighted totals above which an application is flagged."),
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -45,6 +61,14 @@ class Call(models.Model):
             ),
             models.CheckConstraint(condition=Q(max_months__gte=1, max_months__lte=36), name="call_max_months_1_36"),
             models.CheckConstraint(condition=Q(pass_threshold__gte=0), name="call_threshold_not_negative"),
+            models.CheckConstraint(
+                condition=Q(disagreement_threshold__isnull=True) | Q(disagreement_threshold__gte=0),
+                name="call_disagreement_threshold_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_deadline__isnull=True) | Q(evaluation_deadline__gt=F("closes_at")),
+                name="call_evaluation_after_closing",
+            ),
             models.CheckConstraint(
                 condition=Q(grant_attendance_threshold__gte=0, grant_attendance_threshold__lte=100),
                 name="call_attendance_threshold_pct",
@@ -61,6 +85,7 @@ class Criterion(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    guidance = models.TextField(_("guidance for evaluators"), blank=True)
 
     class Meta:
         ordering = ["call", "order", "id"]
@@ -74,6 +99,29 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (x{self.weight}, max {self.max_score})"
+
+
+class ScoreBand(models.Model):
+    """A band of the criterion's rubric: what a score from ``low`` to ``high`` means."""
+
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="bands", verbose_name=_("criterion")
+    )
+    low = models.DecimalField(_("from"), max_digits=6, decimal_places=2)
+    high = models.DecimalField(_("to"), max_digits=6, decimal_places=2)
+    description = models.CharField(_("description"), max_length=500)
+
+    class Meta:
+        ordering = ["criterion", "low", "id"]
+        verbose_name = _("score band")
+        verbose_name_plural = _("score bands")
+        constraints = [
+            models.CheckConstraint(condition=Q(low__gte=0) & Q(high__gte=F("low")), name="score_band_ordered"),
+            models.UniqueConstraint(fields=["criterion", "low"], name="score_band_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}: {self.description}"
 
 
 class ChecklistItem(models.Model):
@@ -179,6 +227,7 @@ class Evaluation(models.Model):
     conflict_note = models.CharField(_("conflict note"), max_length=500, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
+    draft_saved_at = models.DateTimeField(_("draft saved at"), null=True, blank=True)
     weighted_total = models.DecimalField(_("weighted total"), max_digits=9, decimal_places=3, null=True, blank=True)
 
     class Meta:
@@ -200,6 +249,17 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.evaluator} / {self.application}"
 
+    @property
+    def progress(self) -> str:
+        """to do / draft / submitted / recused, as the evaluator's list shows it."""
+        if self.conflict_declared:
+            return "recused"
+        if self.submitted_at:
+            return "submitted"
+        if self.draft_saved_at:
+            return "draft"
+        return "todo"
+
 
 class Score(models.Model):
     evaluation = models.ForeignKey(
@@ -208,9 +268,11 @@ class Score(models.Model):
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
     )
-    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    # Empty only in a draft: submitting needs every criterion scored (service rule).
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     # Copied from the criterion so that the range is a database rule, not only a form rule.
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("score")
@@ -222,3 +284,29 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.name}: {self.value}"
+
+
+class Moderation(models.Model):
+    """The agreed score of an application whose evaluators disagreed: it replaces the
+    mean of their weighted totals in the ranking, with its reason shown beside it."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="moderation", verbose_name=_("application")
+    )
+    agreed_score = models.DecimalField(_("agreed score"), max_digits=9, decimal_places=3)
+    reason = models.TextField(_("reason"))
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("moderated by")
+    )
+    moderated_at = models.DateTimeField(_("moderated at"))
+
+    class Meta:
+        verbose_name = _("moderation")
+        verbose_name_plural = _("moderations")
+        constraints = [
+            models.CheckConstraint(condition=Q(agreed_score__gte=0), name="moderation_score_not_negative"),
+            models.CheckConstraint(condition=~Q(reason=""), name="moderation_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.agreed_score}"

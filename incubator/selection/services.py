@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Avg, Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.SUBMITTED: frozenset({S.ELIGIBLE, S.INELIGIBLE}),
     S.ELIGIBLE: frozenset({S.UNDER_EVALUATION}),
     S.UNDER_EVALUATION: frozenset({S.EVALUATED}),
-    S.EVALUATED: frozenset({S.ADMITTED, S.WAITLISTED, S.REJECTED}),
+    # Back to evaluation only when a coordinator replaces a recused evaluator (reviews).
+    S.EVALUATED: frozenset({S.ADMITTED, S.WAITLISTED, S.REJECTED, S.UNDER_EVALUATION}),
     S.WAITLISTED: frozenset({S.ADMITTED, S.REJECTED}),
     S.INELIGIBLE: frozenset(),
     S.ADMITTED: frozenset(),
@@ -84,6 +86,9 @@ CALL_ALWAYS_EDITABLE = ("title", "reference", "grant_attendance_threshold")
 
 CALL_BEFORE_RANKING = (
     *CALL_ALWAYS_EDITABLE,
+    "evaluation_deadline",
+    "blind_review",
+    "disagreement_threshold",
     "closes_at",
     "places",
     "grant_min",
@@ -322,24 +327,11 @@ def evaluation_declare_conflict(*, actor, evaluation: Evaluation, note: str) -> 
     return evaluation
 
 
-@transaction.atomic
-def evaluation_submit_scores(
-    *, actor, evaluation: Evaluation, scores: Mapping[int, Any], comment: str = ""
-) -> Evaluation:
-    """Scores every criterion of the call once (0..max each); stores the weighted total."""
-    evaluation = _locked_evaluation(evaluation)
-    if evaluation.evaluator_id != actor.pk:
-        raise NotPermitted()
-    if evaluation.conflict_declared:
-        raise DomainError(
-            _("You declared a conflict of interest on this application and cannot score it."), code="recused"
-        )
-    if evaluation.submitted_at:
-        raise DomainError(_("You have already scored this application."), code="already_scored", field="scores")
-    application = evaluation.application
-    if application.state != S.UNDER_EVALUATION:
-        raise TransitionNotAllowed(_("The application is not under evaluation."))
-    criteria = {c.pk: c for c in application.call.criteria.all()}
+def _checked_scores(
+    criteria: Mapping[int, Criterion], scores: Mapping[Any, Any], *, complete: bool
+) -> dict[int, Decimal | None]:
+    """criterion id -> value (0..max, two decimals), every criterion when ``complete``;
+    empty values are allowed (as None) in a draft only."""
     given = {int(k): v for k, v in scores.items()}
     if set(given) - set(criteria):
         raise DomainError(
@@ -347,14 +339,11 @@ def evaluation_submit_scores(
             code="unknown_criterion",
             field="scores",
         )
-    if set(criteria) - set(given):
-        missing = ", ".join(criteria[c].name for c in sorted(set(criteria) - set(given)))
-        raise DomainError(
-            _("Score every criterion: missing %(names)s.") % {"names": missing}, code="incomplete", field="scores"
-        )
-    total = Decimal(0)
-    rows = []
+    checked: dict[int, Decimal | None] = {}
     for criterion_id, raw in given.items():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            checked[criterion_id] = None
+            continue
         criterion = criteria[criterion_id]
         value = _decimal(raw, "scores")
         if not (0 <= value <= criterion.max_score) or value != value.quantize(CENT):
@@ -364,9 +353,98 @@ def evaluation_submit_scores(
                 code="out_of_range",
                 field="scores",
             )
-        rows.append(Score(evaluation=evaluation, criterion=criterion, value=value, max_score=criterion.max_score))
-        total += value * criterion.weight
+        checked[criterion_id] = value
+    missing = [c for c in criteria if checked.get(c) is None]
+    if complete and missing:
+        names = ", ".join(criteria[c].name for c in sorted(missing))
+        raise DomainError(
+            _("Score every criterion: missing %(names)s.") % {"names": names}, code="incomplete", field="scores"
+        )
+    return checked
+
+
+def _writable_evaluation(actor, evaluation: Evaluation) -> Evaluation:
+    evaluation = _locked_evaluation(evaluation)
+    if evaluation.evaluator_id != actor.pk:
+        raise NotPermitted()
+    if evaluation.conflict_declared:
+        raise DomainError(
+            _("You declared a conflict of interest on this application and cannot score it."), code="recused"
+        )
+    if evaluation.submitted_at:
+        raise DomainError(_("You have already scored this application."), code="already_scored", field="scores")
+    if evaluation.application.state != S.UNDER_EVALUATION:
+        raise TransitionNotAllowed(_("The application is not under evaluation."))
+    return evaluation
+
+
+def _store_scores(
+    evaluation: Evaluation,
+    criteria: Mapping[int, Criterion],
+    values: Mapping[int, Decimal | None],
+    comments: Mapping[Any, str],
+) -> Decimal:
+    """Replaces the evaluation's scores (a draft's are rewritten whole); the weighted total."""
+    comments = {int(k): (v or "").strip() for k, v in comments.items()}
+    if set(comments) - set(criteria):
+        raise DomainError(
+            _("Criteria %(ids)s do not belong to this call.") % {"ids": sorted(set(comments) - set(criteria))},
+            code="unknown_criterion",
+            field="criterion_comments",
+        )
+    evaluation.scores.all().delete()
+    rows, total = [], Decimal(0)
+    for criterion_id, criterion in criteria.items():
+        value, comment = values.get(criterion_id), comments.get(criterion_id, "")
+        if value is None and not comment:
+            continue
+        rows.append(
+            Score(
+                evaluation=evaluation, criterion=criterion, value=value, max_score=criterion.max_score, comment=comment
+            )
+        )
+        total += (value or 0) * criterion.weight
     Score.objects.bulk_create(rows)
+    return total
+
+
+@transaction.atomic
+def evaluation_save_draft(
+    *,
+    actor,
+    evaluation: Evaluation,
+    scores: Mapping[Any, Any],
+    comment: str = "",
+    criterion_comments: Mapping[Any, str] | None = None,
+) -> Evaluation:
+    """Keeps the evaluator's work in progress: any score may still be empty; each given
+    one is within 0..max. Others never see a draft (access rule on scores)."""
+    evaluation = _writable_evaluation(actor, evaluation)
+    criteria = {c.pk: c for c in evaluation.application.call.criteria.all()}
+    values = _checked_scores(criteria, scores, complete=False)
+    _store_scores(evaluation, criteria, values, criterion_comments or {})
+    evaluation.comment = comment
+    evaluation.draft_saved_at = timezone.now()
+    evaluation.save(update_fields=["comment", "draft_saved_at"])
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_submit_scores(
+    *,
+    actor,
+    evaluation: Evaluation,
+    scores: Mapping[Any, Any],
+    comment: str = "",
+    criterion_comments: Mapping[Any, str] | None = None,
+) -> Evaluation:
+    """Scores every criterion of the call once (0..max each); stores the weighted total.
+    Submitted scores are locked."""
+    evaluation = _writable_evaluation(actor, evaluation)
+    application = evaluation.application
+    criteria = {c.pk: c for c in application.call.criteria.all()}
+    values = _checked_scores(criteria, scores, complete=True)
+    total = _store_scores(evaluation, criteria, values, criterion_comments or {})
     evaluation.weighted_total = total
     evaluation.comment = comment
     evaluation.submitted_at = timezone.now()
@@ -385,7 +463,7 @@ def evaluation_submit_scores(
 @transaction.atomic
 def call_compute_ranking(*, actor, call: Call) -> list[Application]:
     """Ranks the evaluated applications by score (mean of the evaluators' weighted
-    totals), ties broken by earlier submission, then by id. Refused while the call is
+    totals, or the agreed score where a coordinator moderated a disagreement), ties broken by earlier submission, then by id. Refused while the call is
     open or any application is still being checked or evaluated."""
     call = Call.objects.select_for_update().get(pk=call.pk)
     access.require_role(actor, call.programme_id, Role.COORDINATOR)
@@ -398,7 +476,12 @@ def call_compute_ranking(*, actor, call: Call) -> list[Application]:
         )
     ranked = list(
         call.applications.filter(state=S.EVALUATED)
-        .annotate(mean=Avg("evaluations__weighted_total", filter=Q(evaluations__submitted_at__isnull=False)))
+        .annotate(
+            mean=Coalesce(
+                "moderation__agreed_score",
+                Avg("evaluations__weighted_total", filter=Q(evaluations__submitted_at__isnull=False)),
+            )
+        )
         .order_by("-mean", "submitted_at", "pk")
     )
     for position, application in enumerate(ranked, start=1):
