@@ -11,6 +11,7 @@ from incubator.models import Role
 # the user goes straight there; with several they choose, in this order.
 DESTINATIONS = (
     (Role.COORDINATOR, "cohorts:dashboard", _("Programme dashboard")),
+    (Role.EVALUATOR, "selection-my-evaluations", _("My evaluations")),
     (Role.TUTOR, "mentoring:my-ventures", _("My ventures (tutor)")),
     (Role.PARTICIPANT, "cohorts:my-path", _("My path")),
 )

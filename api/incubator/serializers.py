@@ -46,6 +46,14 @@ class Viewer:
             return frozenset()
         return frozenset(selection_access.evaluated_application_ids(self.user).values_list("application_id", flat=True))
 
+    def blind(self, application: Application) -> bool:
+        """Blind review: the application's evaluators do not learn who applied."""
+        return (
+            bool(application.call.blind_review)
+            and application.pk in self.evaluated_application_ids
+            and not self.coordinates(application.call.programme_id)
+        )
+
     def sees_scores(self, application: Application) -> bool:
         """Coordinators and the application's own evaluators; never participants or tutors."""
         return self.coordinates(application.call.programme_id) or application.pk in self.evaluated_application_ids

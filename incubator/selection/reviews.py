@@ -137,9 +137,7 @@ def evaluation_reassign(*, actor, evaluation: Evaluation, evaluator: User, reaso
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     access.require_role(actor, application.call.programme_id, Role.COORDINATOR)
     if evaluation.submitted_at:
-        raise DomainError(
-            _("Submitted scores cannot be reassigned."), code="already_scored", field="evaluation"
-        )
+        raise DomainError(_("Submitted scores cannot be reassigned."), code="already_scored", field="evaluation")
     if evaluator.pk == evaluation.evaluator_id:
         raise DomainError(_("Choose another evaluator."), code="same_evaluator", field="evaluator")
     previous = evaluation.evaluator_id
@@ -160,9 +158,10 @@ def evaluation_reassign(*, actor, evaluation: Evaluation, evaluator: User, reaso
         reason=reason,
     )
     # Replacing the last missing evaluator may leave every remaining one done.
-    if application.state == S.UNDER_EVALUATION and not application.evaluations.filter(
-        conflict_declared=False, submitted_at__isnull=True
-    ).exists():
+    if (
+        application.state == S.UNDER_EVALUATION
+        and not application.evaluations.filter(conflict_declared=False, submitted_at__isnull=True).exists()
+    ):
         _transition(actor=actor, application=application, to=S.EVALUATED)
     return new
 
@@ -182,7 +181,9 @@ def application_moderate(*, actor, application: Application, agreed_score: Any, 
     top = sum((c.weight * c.max_score for c in call.criteria.all()), Decimal(0))
     if not (0 <= value <= top):
         raise DomainError(
-            _("The agreed score must be between 0 and %(max)s.") % {"max": top}, code="out_of_range", field="agreed_score"
+            _("The agreed score must be between 0 and %(max)s.") % {"max": top},
+            code="out_of_range",
+            field="agreed_score",
         )
     if not reason.strip():
         raise DomainError(_("Give the reason for the agreed score."), code="required", field="reason")

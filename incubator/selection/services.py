@@ -463,8 +463,9 @@ def evaluation_submit_scores(
 @transaction.atomic
 def call_compute_ranking(*, actor, call: Call) -> list[Application]:
     """Ranks the evaluated applications by score (mean of the evaluators' weighted
-    totals, or the agreed score where a coordinator moderated a disagreement), ties broken by earlier submission, then by id. Refused while the call is
-    open or any application is still being checked or evaluated."""
+    totals, or the agreed score where a coordinator moderated a disagreement), ties
+    broken by earlier submission, then by id. Refused while the call is open or any
+    application is still being checked or evaluated."""
     call = Call.objects.select_for_update().get(pk=call.pk)
     access.require_role(actor, call.programme_id, Role.COORDINATOR)
     if call.closes_at > timezone.now():

@@ -16,16 +16,34 @@ from incubator.models import (
     User,
     Venture,
 )
-from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
+from incubator.selection.blind import application_label
+from incubator.selection.models import (
+    Application,
+    Call,
+    ChecklistAnswer,
+    ChecklistItem,
+    Criterion,
+    Evaluation,
+    Moderation,
+    Score,
+    ScoreBand,
+)
 from incubator.selection.services import Decision
+
+
+class ScoreBandSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoreBand
+        fields = ["low", "high", "description"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    bands = ScoreBandSerializer(many=True, read_only=True)
 
     class Meta:
         model = Criterion
-        fields = ["id", "name", "weight", "max_score", "order"]
+        fields = ["id", "name", "weight", "max_score", "order", "guidance", "bands"]
 
     def validate_weight(self, value):
         if value <= 0:
@@ -72,6 +90,9 @@ class CallSerializer(serializers.ModelSerializer):
             "grant_max",
             "max_months",
             "grant_attendance_threshold",
+            "evaluation_deadline",
+            "blind_review",
+            "disagreement_threshold",
             "ranking_published_at",
             "criteria",
             "checklist",
@@ -102,6 +123,13 @@ class CallSerializer(serializers.ModelSerializer):
         # These are database rules too; checked here so that the error names the field.
         if attrs["closes_at"] <= attrs["opens_at"]:
             raise serializers.ValidationError({"closes_at": _("The call must close after it opens.")})
+        deadline = attrs.get("evaluation_deadline")
+        if deadline and deadline <= attrs["closes_at"]:
+            raise serializers.ValidationError(
+                {"evaluation_deadline": _("The evaluation deadline must come after the call closes.")}
+            )
+        if attrs.get("disagreement_threshold") is not None and attrs["disagreement_threshold"] < 0:
+            raise serializers.ValidationError({"disagreement_threshold": _("The threshold must not be negative.")})
         grant_min = attrs.get("grant_min", Call._meta.get_field("grant_min").default)
         if attrs.get("grant_max", Call._meta.get_field("grant_max").default) < grant_min:
             raise serializers.ValidationError({"grant_max": _("The maximum grant must not be below the minimum.")})
@@ -111,11 +139,31 @@ class CallSerializer(serializers.ModelSerializer):
 class RankingEntrySerializer(serializers.ModelSerializer):
     application = serializers.IntegerField(source="pk", read_only=True)
     venture_title = serializers.CharField(source="venture.title", read_only=True)
+    moderated = serializers.SerializerMethodField()
+    moderation_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
-        fields = ["rank", "score", "application", "venture", "venture_title", "state", "submitted_at"]
+        fields = [
+            "rank",
+            "score",
+            "application",
+            "venture",
+            "venture_title",
+            "state",
+            "submitted_at",
+            "moderated",
+            "moderation_reason",
+        ]
         read_only_fields = fields
+
+    def get_moderated(self, application: Application) -> bool:
+        return getattr(application, "moderation", None) is not None
+
+    def get_moderation_reason(self, application: Application) -> str:
+        """Why the panel agreed this score instead of the evaluators' mean ("" when not moderated)."""
+        moderation = getattr(application, "moderation", None)
+        return moderation.reason if moderation else ""
 
 
 class CallDecideSerializer(serializers.Serializer):
@@ -139,7 +187,8 @@ class ChecklistAnswerSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    """Never nests evaluations: scores are read through ``evaluations`` (access rule)."""
+    """Never nests evaluations: scores are read through ``evaluations`` (access rule).
+    On a blind call an evaluator gets no team and no venture title (``blind``)."""
 
     venture_title = serializers.CharField(source="venture.title", read_only=True)
     team = TeamMemberSerializer(source="venture.team", many=True, read_only=True)
@@ -161,13 +210,25 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "crowdfunding_referral",
             "checklist_answers",
             "created_at",
+            "blind",
         ]
         read_only_fields = fields
 
+    blind = serializers.SerializerMethodField()
+
+    def get_blind(self, application: Application) -> bool:
+        """True when the viewer evaluates under blind review: team and title are withheld."""
+        return viewer(self.context).blind(application)
+
     def to_representation(self, application):
         data = super().to_representation(application)
-        if not viewer(self.context).sees_scores(application):
+        looking = viewer(self.context)
+        if not looking.sees_scores(application):
             data["score"] = data["rank"] = None
+        if data["blind"]:
+            data["team"] = []
+            data["venture_title"] = application_label(application, blind=True)
+            data["venture"] = None
         return data
 
 
@@ -215,7 +276,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Score
-        fields = ["criterion", "criterion_name", "value", "max_score"]
+        fields = ["criterion", "criterion_name", "value", "max_score", "comment"]
         read_only_fields = fields
 
 
@@ -238,8 +299,11 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "evaluator",
             "evaluator_name",
             "assigned_at",
+            "progress",
+            "deadline",
             "conflict_declared",
             "conflict_note",
+            "draft_saved_at",
             "submitted_at",
             "weighted_total",
             "comment",
@@ -247,16 +311,26 @@ class EvaluationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    progress = serializers.ChoiceField(
+        choices=[("todo", "todo"), ("draft", "draft"), ("submitted", "submitted"), ("recused", "recused")],
+        read_only=True,
+    )
+    deadline = serializers.DateTimeField(source="application.call.evaluation_deadline", read_only=True)
+
     def get_evaluator_name(self, evaluation: Evaluation) -> str:
         return evaluation.evaluator.get_full_name() or evaluation.evaluator.get_username()
 
     def to_representation(self, evaluation):
         data = super().to_representation(evaluation)
         looking = viewer(self.context)
-        if evaluation.evaluator_id != looking.user.pk and not looking.coordinates(
-            evaluation.application.call.programme_id
-        ):
+        application = evaluation.application
+        if evaluation.evaluator_id != looking.user.pk and not looking.coordinates(application.call.programme_id):
             data["conflict_note"] = ""
+            if not evaluation.submitted_at:
+                # Another evaluator's draft is theirs alone.
+                data["scores"], data["comment"] = [], ""
+        if looking.blind(application):
+            data["venture_title"] = application_label(application, blind=True)
         return data
 
 
@@ -316,6 +390,128 @@ class ScoresField(serializers.Field):
 class ScoreInputSerializer(serializers.Serializer):
     scores = ScoresField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    criterion_comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="criterion id -> comment",
+    )
+
+
+class ReassignSerializer(serializers.Serializer):
+    evaluator = RoleHolderField(Role.EVALUATOR, queryset=User.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignEvaluatorsSerializer(serializers.Serializer):
+    per_application = serializers.IntegerField(min_value=1, max_value=10)
+
+
+class EvaluatorAssignmentSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    evaluator = serializers.IntegerField()
+
+
+class AssignOutcomeSerializer(serializers.Serializer):
+    assigned = EvaluatorAssignmentSerializer(many=True)
+    short = serializers.ListField(child=serializers.IntegerField(), help_text="applications still short of evaluators")
+
+
+class RubricSerializer(serializers.Serializer):
+    criterion = VisibleRelatedField(queryset=Criterion.objects.all())
+    guidance = serializers.CharField(required=False, allow_blank=True, default="")
+    bands = ScoreBandSerializer(many=True, required=False, default=list)
+
+
+class ModerationInputSerializer(serializers.Serializer):
+    agreed_score = serializers.DecimalField(max_digits=9, decimal_places=3, min_value=0)
+    reason = serializers.CharField()
+
+
+class ModerationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Moderation
+        fields = ["application", "agreed_score", "reason", "moderated_by", "moderated_at"]
+        read_only_fields = fields
+
+
+# --- the selection board (coordinators) ----------------------------------------------------
+
+
+class FunnelStepSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PanelUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class EvaluatorProgressSerializer(serializers.Serializer):
+    evaluator = PanelUserSerializer()
+    assigned = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    draft = serializers.IntegerField()
+    todo = serializers.IntegerField()
+    recused = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class CriterionSpreadSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion.pk")
+    name = serializers.CharField(source="criterion.name")
+    low = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    high = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    spread = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+
+
+class DisagreementSerializer(serializers.Serializer):
+    application = serializers.IntegerField(source="application.pk")
+    venture_title = serializers.CharField(source="application.venture.title")
+    totals = serializers.ListField(child=serializers.DecimalField(max_digits=9, decimal_places=3))
+    spread = serializers.DecimalField(max_digits=9, decimal_places=3)
+    flagged = serializers.BooleanField()
+    criteria = CriterionSpreadSerializer(many=True)
+    agreed_score = serializers.DecimalField(
+        source="moderation.agreed_score", max_digits=9, decimal_places=3, allow_null=True, default=None
+    )
+
+
+class CalibrationSerializer(serializers.Serializer):
+    evaluator = PanelUserSerializer()
+    evaluations = serializers.IntegerField()
+    mean = serializers.DecimalField(max_digits=9, decimal_places=3)
+    spread = serializers.DecimalField(max_digits=9, decimal_places=3)
+    bias = serializers.DecimalField(max_digits=9, decimal_places=3)
+    tendency = serializers.ChoiceField(choices=[("lenient", "lenient"), ("severe", "severe"), ("in_line", "in_line")])
+
+
+class RankingPreviewSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    application = serializers.IntegerField(source="application.pk")
+    venture_title = serializers.CharField(source="application.venture.title")
+    submitted_at = serializers.DateTimeField(source="application.submitted_at")
+    score = serializers.DecimalField(max_digits=9, decimal_places=3)
+    mean = serializers.DecimalField(max_digits=9, decimal_places=3, allow_null=True)
+    agreed_score = serializers.DecimalField(
+        source="moderation.agreed_score", max_digits=9, decimal_places=3, allow_null=True, default=None
+    )
+    moderation_reason = serializers.CharField(source="moderation.reason", allow_null=True, default=None)
+    outcome = serializers.ChoiceField(choices=[("admit", "admit"), ("waitlist", "waitlist"), ("below", "below")])
+    tie_note = serializers.CharField()
+
+
+class BoardSerializer(serializers.Serializer):
+    funnel = FunnelStepSerializer(many=True)
+    progress = EvaluatorProgressSerializer(many=True)
+    disagreements = DisagreementSerializer(many=True)
+    calibration = CalibrationSerializer(many=True)
+    ranking = RankingPreviewSerializer(many=True)
 
 
 class ConflictSerializer(serializers.Serializer):

@@ -2,9 +2,11 @@
 evaluations (scores, conflicts of interest)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.base import ScopedReadOnlyViewSet
@@ -16,19 +18,23 @@ from api.incubator.selection import serializers as s
 from api.incubator.views import ServiceWriteMixin, _team_prefetch
 from incubator import access
 from incubator.models import Role
-from incubator.selection import services
-from incubator.selection.models import Application, Call, ChecklistAnswer, Evaluation, Score
+from incubator.selection import reviews, selectors, services
+from incubator.selection.models import Application, Call, ChecklistAnswer, Criterion, Evaluation, Score
+
+COORDINATORS_ONLY = "Coordinators of the call's programme only."
 
 
 class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     """Calls (avvisi) of the user's programmes, with their criteria and checklist.
     Coordinators create calls, compute the ranking once the call closes and decide it."""
 
-    queryset = Call.objects.prefetch_related("criteria", "checklist")
+    queryset = Call.objects.prefetch_related("criteria__bands", "checklist")
     serializer_class = s.CallSerializer
     filterset_class = filters.CallFilter
     ordering_fields = ["opens_at", "closes_at", "title", "id"]
-    RANKING_ACTIONS = frozenset({"ranking", "compute_ranking", "decide"})
+    RANKING_ACTIONS = frozenset(
+        {"ranking", "compute_ranking", "decide", "board", "assign_evaluators", "rubric", "ranking_preview"}
+    )
 
     def get_queryset(self):
         if self.action in self.RANKING_ACTIONS:
@@ -49,7 +55,7 @@ class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
 
     def _ranking(self, call: Call) -> list:
         ranked = (
-            access.visible(self.request.user, Application.objects.select_related("venture"))
+            access.visible(self.request.user, Application.objects.select_related("venture", "moderation"))
             .filter(call=call, rank__isnull=False)
             .order_by("rank")
         )
@@ -87,6 +93,74 @@ class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         data = self.validated(s.CallDecideSerializer)
         outcome = services.call_decide_ranking(actor=request.user, call=call, starts_on=data["starts_on"])
         return Response(s.DecisionOutcomeSerializer(outcome).data)
+
+    def _coordinated_call(self) -> Call:
+        call = self.get_object()
+        access.require_role(self.request.user, call.programme_id, Role.COORDINATOR)
+        return call
+
+    @extend_schema(responses={200: s.BoardSerializer, 403: OpenApiResponse(description=COORDINATORS_ONLY)})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def board(self, request, pk=None):
+        """The selection board (coordinators only): funnel, progress by evaluator,
+        disagreements, calibration of each evaluator against the panel, ranking preview."""
+        call = self._coordinated_call()
+        board = {
+            "funnel": selectors.funnel(call),
+            "progress": selectors.evaluator_progress(call),
+            "disagreements": selectors.disagreements(call),
+            "calibration": selectors.calibration(call),
+            "ranking": selectors.ranking_preview(call),
+        }
+        return Response(s.BoardSerializer(board).data)
+
+    @extend_schema(
+        responses={200: s.RankingPreviewSerializer(many=True), 403: OpenApiResponse(description=COORDINATORS_ONLY)}
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="ranking/preview",
+        url_name="ranking-preview",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def ranking_preview(self, request, pk=None):
+        """The ranking as it stands before publication, each tie-break explained."""
+        call = self._coordinated_call()
+        return Response(s.RankingPreviewSerializer(selectors.ranking_preview(call), many=True).data)
+
+    @extend_schema(
+        request=s.AssignEvaluatorsSerializer,
+        responses={200: s.AssignOutcomeSerializer, 403: OpenApiResponse(description=COORDINATORS_ONLY)},
+    )
+    @action(
+        detail=True, methods=["post"], url_path="assign-evaluators", url_name="assign-evaluators", filter_backends=[]
+    )
+    def assign_evaluators(self, request, pk=None):
+        """Gives each eligible application N evaluators, least loaded first, skipping
+        declared conflicts and the applicant's own team."""
+        call = self.get_object()
+        data = self.validated(s.AssignEvaluatorsSerializer)
+        outcome = reviews.call_assign_evaluators(actor=request.user, call=call, per_application=data["per_application"])
+        return Response(s.AssignOutcomeSerializer(outcome).data)
+
+    @extend_schema(
+        request=s.RubricSerializer,
+        responses={200: s.CriterionSerializer, 403: OpenApiResponse(description=COORDINATORS_ONLY)},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def rubric(self, request, pk=None):
+        """Writes a criterion's guidance and score bands (replacing the previous ones)."""
+        call = self.get_object()
+        data = self.validated(s.RubricSerializer)
+        if data["criterion"].call_id != call.pk:
+            raise ValidationError({"criterion": [_("The criterion belongs to another call.")]})
+        criterion = reviews.criterion_set_rubric(
+            actor=request.user, criterion=data["criterion"], guidance=data["guidance"], bands=data["bands"]
+        )
+        criterion = Criterion.objects.prefetch_related("bands").get(pk=criterion.pk)
+        return Response(s.CriterionSerializer(criterion).data)
 
 
 def applications_for(user):
@@ -185,6 +259,19 @@ class ApplicationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         context = self.get_serializer_context()
         return Response(s.EvaluationSerializer(evaluation, context=context).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=s.ModerationInputSerializer,
+        responses={200: s.ModerationSerializer, 403: OpenApiResponse(description=COORDINATORS_ONLY)},
+    )
+    @action(detail=True, methods=["post"])
+    def moderate(self, request, pk=None):
+        """Records the agreed score of a disagreed application, with its reason (audited);
+        the ranking uses it instead of the evaluators' mean."""
+        application = self.get_object()
+        data = self.validated(s.ModerationInputSerializer)
+        moderation = reviews.application_moderate(actor=request.user, application=application, **data)
+        return Response(s.ModerationSerializer(moderation).data)
+
     @extend_schema(request=s.CrowdfundingReferralSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="refer-to-crowdfunding", url_name="refer-to-crowdfunding")
     def refer_to_crowdfunding(self, request, pk=None):
@@ -212,8 +299,29 @@ class EvaluationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=s.ScoreInputSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
+    def draft(self, request, pk=None):
+        """Saves the scores and comments so far (any score may be left empty); not locked."""
+        evaluation = self.get_object()
+        data = self.validated(s.ScoreInputSerializer)
+        services.evaluation_save_draft(actor=request.user, evaluation=evaluation, **data)
+        return self.answer(evaluation)
+
+    @extend_schema(
+        request=s.ReassignSerializer,
+        responses={201: s.EvaluationSerializer, 403: OpenApiResponse(description=COORDINATORS_ONLY)},
+    )
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Hands the application to another evaluator (after a conflict, or a late one)."""
+        evaluation = self.get_object()
+        data = self.validated(s.ReassignSerializer)
+        new = reviews.evaluation_reassign(actor=request.user, evaluation=evaluation, **data)
+        return self.answer(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ScoreInputSerializer, responses=s.EvaluationSerializer)
+    @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
-        """Scores every criterion of the call once, each within 0..its maximum."""
+        """Submits the scores, every criterion within 0..its maximum; then locked."""
         evaluation = self.get_object()
         data = self.validated(s.ScoreInputSerializer)
         services.evaluation_submit_scores(actor=request.user, evaluation=evaluation, **data)
