@@ -102,7 +102,9 @@ def test_scoring_page_saves_a_draft_then_submits(world, assigned):
     url = reverse("selection-score", args=[assigned.pk])
     page = client.get(url).content.decode()
     assert "Is it new here?" in page and "Already offered nearby" in page
-    response = client.post(url, {f"score_{innovation.pk}": "6", f"comment_{feasibility.pk}": "budget?", "action": "draft"})
+    response = client.post(
+        url, {f"score_{innovation.pk}": "6", f"comment_{feasibility.pk}": "budget?", "action": "draft"}
+    )
     assert response.status_code == 302
     assigned.refresh_from_db()
     assert assigned.progress == "draft"
