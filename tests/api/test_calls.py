@@ -177,6 +177,8 @@ def test_ranking_is_for_coordinators(role, expected, world, admin_user):
                 "venture_title": world.venture.title,
                 "state": "evaluated",
                 "submitted_at": response.json()[0]["submitted_at"],
+                "moderated": False,
+                "moderation_reason": "",
             }
         ]
         assert response.json()[0]["submitted_at"] is not None

@@ -54,8 +54,8 @@ def test_calls(rows, world, django_assert_num_queries):
         call = f.CallFactory(programme=world.programme)
         f.CriterionFactory(call=call)
         call.checklist.create(question="Resident in the target area")
-    # roles, count, page, criteria, checklist
-    found = fetch(world.participant, "/api/v1/calls/", django_assert_num_queries, 5, rows)
+    # roles, count, page, criteria, their score bands, checklist
+    found = fetch(world.participant, "/api/v1/calls/", django_assert_num_queries, 6, rows)
     assert all(row["criteria"] for row in found)
 
 

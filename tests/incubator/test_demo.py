@@ -60,7 +60,7 @@ class SeededDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.output = _seed(seed=2026)
-        cls.call = Call.objects.get(programme__code=demo.PROGRAMME_CODE)
+        cls.call = Call.objects.get(programme__code=demo.PROGRAMME_CODE, blind_review=False)
 
     def test_programme_and_call_follow_the_innesco_seed(self):
         programme = self.call.programme
