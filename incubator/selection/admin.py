@@ -31,7 +31,7 @@ CHOICE_LABELS["state"] = ApplicationState
 
 class CriterionInline(BackOfficeInline):
     model = Criterion
-    fields = ("name", "weight", "max_score", "order")
+    fields = ("name", "weight", "max_score", "order", "guidance")
     add_on_create = True
 
 

@@ -29,6 +29,9 @@ class CallForm(forms.ModelForm):
             "grant_max",
             "max_months",
             "grant_attendance_threshold",
+            "evaluation_deadline",
+            "blind_review",
+            "disagreement_threshold",
         )
 
 

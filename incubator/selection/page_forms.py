@@ -100,3 +100,73 @@ class ModerationForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.001", "class": "form-control"}),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
+
+
+BAND_ROWS = 5
+
+
+class RubricForm(forms.Form):
+    """The criterion's guidance and up to five score bands (empty rows are ignored)."""
+
+    guidance = forms.CharField(
+        label=_("Guidance for evaluators"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(BAND_ROWS):
+            number = {"n": row + 1}
+            self.fields[f"low_{row}"] = forms.DecimalField(
+                label=_("Band %(n)s: from") % number,
+                required=False,
+                min_value=Decimal(0),
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
+            )
+            self.fields[f"high_{row}"] = forms.DecimalField(
+                label=_("Band %(n)s: to") % number,
+                required=False,
+                min_value=Decimal(0),
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
+            )
+            self.fields[f"description_{row}"] = forms.CharField(
+                label=_("Band %(n)s: meaning") % number,
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for row in range(BAND_ROWS):
+            values = [data.get(f"low_{row}"), data.get(f"high_{row}"), data.get(f"description_{row}")]
+            filled = [v not in (None, "") for v in values]
+            if any(filled) and not all(filled):
+                for name, given in zip(("low", "high", "description"), filled, strict=True):
+                    if not given:
+                        self.add_error(f"{name}_{row}", _("Complete the band or leave it all empty."))
+        return data
+
+    def band_rows(self):
+        return [(self[f"low_{r}"], self[f"high_{r}"], self[f"description_{r}"]) for r in range(BAND_ROWS)]
+
+    def bands(self) -> list[dict]:
+        return [
+            {
+                "low": self.cleaned_data[f"low_{r}"],
+                "high": self.cleaned_data[f"high_{r}"],
+                "description": self.cleaned_data[f"description_{r}"],
+            }
+            for r in range(BAND_ROWS)
+            if self.cleaned_data.get(f"description_{r}")
+        ]
+
+    @staticmethod
+    def initial_for(criterion) -> dict:
+        initial = {"guidance": criterion.guidance}
+        for row, band in enumerate(list(criterion.bands.all())[:BAND_ROWS]):
+            initial.update({f"low_{row}": band.low, f"high_{row}": band.high, f"description_{row}": band.description})
+        return initial

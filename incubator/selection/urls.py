@@ -16,5 +16,6 @@ urlpatterns = [
     path("selection/calls/<int:pk>/assign/", views.board_assign, name="selection-assign"),
     path("selection/calls/<int:pk>/publish/", views.board_publish, name="selection-publish"),
     path("selection/calls/<int:pk>/decide/", views.board_decide, name="selection-decide"),
+    path("selection/criteria/<int:pk>/rubric/", views.board_rubric, name="selection-rubric"),
     path("selection/applications/<int:pk>/moderate/", views.board_moderate, name="selection-moderate"),
 ]

@@ -21,13 +21,14 @@ from incubator.exceptions import NotPermitted
 from incubator.models import Role, RoleAssignment, TeamMember, User
 from incubator.selection import reviews, selectors, services
 from incubator.selection.blind import application_label, hides_identity
-from incubator.selection.models import Application, ApplicationState, Call, Evaluation
+from incubator.selection.models import Application, ApplicationState, Call, Criterion, Evaluation
 from incubator.selection.page_forms import (
     SUBMIT,
     AssignForm,
     ConflictForm,
     ModerationForm,
     ReassignForm,
+    RubricForm,
     ScoreForm,
 )
 from incubator.services import validation_message
@@ -212,6 +213,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     ranking = selectors.ranking_preview(call)
     context = {
         "call": call,
+        "criteria": selectors.criteria_with_rubric(call),
         "funnel": selectors.funnel(call),
         "progress": selectors.evaluator_progress(call),
         "disagreements": selectors.disagreements(call),
@@ -341,3 +343,25 @@ def board_moderate(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("selection-board", pk=call.pk)
     context = {"call": call, "application": application, "disagreement": disagreement, "form": form}
     return render(request, "incubator/selection/board_moderate.html", context)
+
+
+@login_required
+def board_rubric(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office writes a criterion's guidance and score bands (what evaluators read
+    beside each score field)."""
+    criterion = access.get_visible(request.user, Criterion.objects.select_related("call"), pk=pk)
+    call = _coordinated_call(request, criterion.call_id)
+    form = RubricForm(request.POST or None, initial=RubricForm.initial_for(criterion))
+    if request.method == "POST" and form.is_valid():
+        try:
+            reviews.criterion_set_rubric(
+                actor=request.user, criterion=criterion, guidance=form.cleaned_data["guidance"], bands=form.bands()
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Rubric saved."))
+            return redirect("selection-board", pk=call.pk)
+    return render(
+        request, "incubator/selection/board_rubric.html", {"call": call, "criterion": criterion, "form": form}
+    )

@@ -47,6 +47,7 @@ def board_pages(world, evaluation):
         reverse("selection-applications", args=[call.pk]) + "?state=under_evaluation",
         reverse("selection-reassign", args=[evaluation.pk]),
         reverse("selection-moderate", args=[evaluation.application_id]),
+        reverse("selection-rubric", args=[criteria(world)[0].pk]),
     ]
 
 
@@ -207,8 +208,32 @@ def test_board_query_budget(world, rows, django_assert_num_queries):
         submit(e1, 5, 10)
         submit(e2, 6, 12)
     client = page_client(world.coordinator)
-    # session, user, roles, call; funnel; progress (2); disagreement (4); calibration (3);
-    # ranking (1); recused; pending; deciding
-    with django_assert_num_queries(18):
+    # session, user, roles, call; criteria and their bands; funnel; progress (2);
+    # disagreement (4); calibration (3); ranking (1); recused; pending; deciding
+    with django_assert_num_queries(20):
         body = client.get(reverse("selection-board", args=[world.call.pk])).content.decode()
     assert body.count(">Flagged<") == rows
+
+
+def test_rubric_page_writes_guidance_and_bands(world):
+    innovation, _ = criteria(world)
+    url = reverse("selection-rubric", args=[innovation.pk])
+    client = page_client(world.coordinator)
+    half = client.post(url, {"guidance": "New?", "low_0": "0"})
+    assert half.status_code == 200 and 'href="#id_high_0"' in half.content.decode()
+    overlapping = {
+        "low_0": "0",
+        "high_0": "5",
+        "description_0": "a",
+        "low_1": "5",
+        "high_1": "10",
+        "description_1": "b",
+    }
+    refused = client.post(url, {"guidance": "New?", **overlapping})
+    assert refused.status_code == 200 and "must not overlap" in refused.content.decode()
+    assert not innovation.bands.exists()
+    saved = client.post(url, {"guidance": "New?", "low_0": "0", "high_0": "4.99", "description_0": "Weak"})
+    assert saved.status_code == 302
+    innovation.refresh_from_db()
+    assert innovation.guidance == "New?" and list(innovation.bands.values_list("description", flat=True)) == ["Weak"]
+    assert "Weak" in client.get(reverse("selection-board", args=[world.call.pk])).content.decode()
