@@ -119,7 +119,7 @@ def _score(ctx: DemoContext, call) -> None:
                 drafted = True
             continue
         if evaluation.application_id == split:
-            # The first of the pair is generous, the second severe: a spread of 40 points.
+            # The first of the pair is generous, the second severe: a spread of 50 points.
             value = Decimal("9") if evaluation.pk == by_application[split][0].pk else Decimal("4")
         else:
             value = Decimal("6.5") + Decimal(ctx.rng.randint(0, 4)) / 2

@@ -101,3 +101,31 @@ def test_evaluator_scores_an_application_on_a_phone(chromium, live_server, world
     assert evaluation.progress == "submitted" and evaluation.weighted_total == Decimal("31")
     assert errors == []
     context.close()
+
+
+def test_coordinator_assigns_and_reads_the_board_on_a_phone(chromium, live_server, world, artifacts):
+    from tests.selection.conftest import eligible_application, submit
+
+    world.call.disagreement_threshold = Decimal("5")
+    world.call.save(update_fields=["disagreement_threshold"])
+    first = make_eligible(world)
+    eligible_application(world)
+    context = open_context(chromium, live_server, PHONE, phone=True)
+    page = context.new_page()
+    page.goto("/login/?next=" + reverse("selection-calls"))
+    page.locator("#id_username").fill(world.coordinator.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.get_by_role("link", name=world.call.title).click()
+    page.locator("#id_per_application").fill("2")
+    page.get_by_role("button", name="Assegna", exact=True).click()
+    page.get_by_text("4 assegnazioni effettuate.").wait_for()
+    e1, e2 = Evaluation.objects.filter(application=first).order_by("pk")
+    submit(e1, 10, 20)
+    submit(e2, 1, 1)
+    page.reload()
+    page.get_by_text("Segnalata", exact=True).wait_for()
+    _no_sideways_scroll(page)
+    _axe(page)
+    page.screenshot(path=str(artifacts / "coordinator-board-phone.png"), full_page=True)
+    context.close()

@@ -28,7 +28,7 @@ def test_the_blind_call_is_under_evaluation_with_a_flagged_disagreement():
         Evaluation.objects.filter(application=a, conflict_declared=False).count() == 2 for a in call.applications.all()
     )
     flagged = [d for d in selectors.disagreements(call) if d.flagged]
-    assert len(flagged) == 1 and flagged[0].spread == 40
+    assert len(flagged) == 1 and flagged[0].spread == 50
     mine = Evaluation.objects.filter(application__call=call, evaluator=ctx.users["evaluator"])
     assert {e.progress for e in mine} == {"draft", "todo"}
     assert call.evaluation_deadline - timezone.now() > dt.timedelta(days=9)
