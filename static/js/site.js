@@ -1,8 +1,4 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("change", function (event) {
-  var el = event.target;
-  if (el.matches && el.matches("select[data-autosubmit]")) { el.form.submit(); }
-});
 document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-copy]");
   if (!button) { return; }
