@@ -35,29 +35,38 @@ PERSONA_LABELS = {
     ADMINISTRATOR: _("Administrator"),
 }
 
-# role -> (URL name, label); the first entry is the role's home. Staff also get the back
-# office (below), everyone the language switch and the footer's pages.
+# role -> (URL name, label); the first page that exists is the role's home. Staff also get
+# the back office, everyone the language switch and the footer's pages. Names of pages other
+# branches of the product build (the coordinator's pages, the trainers' workspace, the public
+# calls and the applicant's portal) are listed too: they appear once those pages exist.
 MENUS: dict[str, tuple[tuple[str, object], ...]] = {
     Role.COORDINATOR: (
+        ("cohorts:coordinator", _("Programme")),
         ("cohorts:dashboard", _("Dashboard")),
-        ("cohorts:report-exports", _("Exports")),
+        ("selection:office-submissions", _("Applications")),
         ("cohorts:path-overview", _("Paths")),
-        ("mentoring:my-tutoring", _("Tutoring")),
+        ("cohorts:coordinator-tutoring", _("Tutoring")),
+        ("cohorts:coordinator-grants", _("Grants")),
+        ("cohorts:report-exports", _("Exports")),
     ),
-    Role.EVALUATOR: (("admin:incubator_evaluation_changelist", _("My evaluations")),),
+    Role.EVALUATOR: (("selection:calls", _("Calls")),),
     Role.TUTOR: (
+        ("cohorts:my-sessions", _("My sessions")),
         ("mentoring:my-ventures", _("My ventures")),
         ("mentoring:session-new", _("Log a session")),
         ("mentoring:timesheet-index", _("Timesheet")),
         ("cohorts:path-overview", _("Paths")),
-        ("mentoring:my-tutoring", _("Tutoring")),
     ),
-    TRAINER: (),
+    TRAINER: (("cohorts:my-sessions", _("My sessions")),),
     Role.PARTICIPANT: (
         ("cohorts:my-path", _("My path")),
         ("mentoring:my-tutoring", _("Tutoring")),
+        ("selection:my-applications", _("My applications")),
     ),
-    APPLICANT: (),
+    APPLICANT: (
+        ("selection:calls", _("Open calls")),
+        ("selection:my-applications", _("My applications")),
+    ),
     ADMINISTRATOR: (
         ("admin:index", _("Back office")),
         ("api-docs", _("API documentation")),
@@ -139,12 +148,15 @@ def home_url(persona: Persona) -> str | None:
 
 
 def menu_of(persona: Persona) -> tuple[Link, ...]:
-    """The role's pages that exist, each once, in the menu's order."""
+    """The role's pages that exist, each once, in the menu's order (of two pages under one
+    label, the first that exists)."""
     links: dict[str, Link] = {}
+    labels: set[str] = set()
     for name, label in MENUS.get(persona.role, ()):
         url = _url(name)
-        if url is not None and url not in links:
+        if url is not None and url not in links and str(label) not in labels:
             links[url] = Link(str(label), url)
+            labels.add(str(label))
     return tuple(links.values())
 
 

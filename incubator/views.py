@@ -1,56 +1,30 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from incubator import navigation
+from incubator import access
+from incubator.models import Role
+
+# Where each role lands (URL names of the apps that own those pages). With one destination
+# the user goes straight there; with several they choose, in this order.
+DESTINATIONS = (
+    (Role.COORDINATOR, "cohorts:dashboard", _("Programme dashboard")),
+    (Role.TUTOR, "mentoring:my-ventures", _("My ventures (tutor)")),
+    (Role.PARTICIPANT, "cohorts:my-path", _("My path")),
+)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Landing page: whoever acts in one role (or has chosen one with the switch in the
-    header) goes to that role's first page - a participant to their path, a tutor to their
-    ventures, a coordinator to the dashboard, an administrator to the back office; someone
-    holding several roles chooses here, each role with what it does."""
-    nav = navigation.navigation_for(request)
-    explicit = request.session.get(navigation.SESSION_KEY) is not None
-    if nav.persona is not None and (explicit or not nav.can_switch):
-        target = navigation.home_url(nav.persona)
-        if target and target != request.path:
-            return redirect(target)
-    menus = [(persona, navigation.menu_of(persona)) for persona in nav.personas]
-    return render(request, "incubator/home.html", {"menus": menus, "nav": nav})
-
-
-@login_required
-@require_POST
-def switch_persona(request: HttpRequest) -> HttpResponse:
-    """The header's "acting as" switch: remembers the role (and programme) and opens its
-    first page; an unknown choice leaves things as they were."""
-    persona = navigation.choose(request, request.POST.get("persona", ""))
-    target = navigation.home_url(persona) if persona else None
-    nxt = request.POST.get("next", "")
-    if not target and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
-        target = nxt
-    return redirect(target or "home")
-
-
-def _legal(request: HttpRequest, page: str) -> HttpResponse:
-    # A legal text is one reviewed document per language, not a sentence-by-sentence
-    # translation: incubator/legal/<page>.<language>.html, Italian when the language has none.
-    language = "en" if get_language() == "en" else "it"
-    context = {"body": f"incubator/legal/{page}.{language}.html", "contact_email": settings.DEFAULT_FROM_EMAIL}
-    return render(request, f"incubator/{page}.html", context)
-
-
-def accessibility(request: HttpRequest) -> HttpResponse:
-    """The accessibility statement (AgID's model for public administrations' websites)."""
-    return _legal(request, "accessibility")
-
-
-def privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice (GDPR art. 13) for applicants, participants and staff."""
-    return _legal(request, "privacy")
+    """Landing page: a participant goes to their path, a tutor to their ventures, a
+    coordinator to the dashboard, an administrator to the back office; someone holding
+    several of these roles chooses."""
+    roles = access.roles_of(request.user)
+    links = [(label, reverse(name)) for role, name, label in DESTINATIONS if roles.get(role)]
+    if not links and access.is_admin(request.user):
+        return redirect("admin:index")
+    if len(links) == 1:
+        return redirect(links[0][1])
+    return render(request, "incubator/home.html", {"roles": sorted(roles), "links": links})
