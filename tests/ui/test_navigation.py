@@ -27,7 +27,11 @@ def menu_hrefs(html: str) -> str:
     ("who", "sees", "does_not_see"),
     [
         ("coordinator", ["/dashboard/", "/path/", "/dashboard/exports/", "/admin/"], ["/my-path/", "/tutor/"]),
-        ("tutor", ["/tutor/", "/tutor/sessions/new/", "/tutor/timesheet/", "/path/"], ["/dashboard/", "/admin/", "/tutoring/"]),
+        (
+            "tutor",
+            ["/tutor/", "/tutor/sessions/new/", "/tutor/timesheet/", "/path/"],
+            ["/dashboard/", "/admin/", "/tutoring/"],
+        ),
         ("participant", ["/my-path/", "/tutoring/"], ["/dashboard/", "/path/", "/admin/", "/tutor/"]),
         ("evaluator", [], ["/dashboard/", "/my-path/", "/tutor/", "/path/"]),
     ],
