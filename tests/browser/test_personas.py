@@ -32,7 +32,9 @@ WIDE_ELEMENTS = """(limit) => {
       }
       parent = parent.parentElement;
     }
-    if (!inside) out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && el.className.baseVal === undefined ? "." + String(el.className).trim().split(/\\s+/).join(".") : ""));
+    const names = typeof el.className === "string" ? el.className.trim() : "";
+    const classes = names ? "." + names.split(/ +/).join(".") : "";
+    if (!inside) out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + classes);
   }
   return out.slice(0, 5);
 }"""
