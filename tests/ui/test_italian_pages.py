@@ -135,9 +135,8 @@ class Page(HTMLParser):
             self._skip += 1
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
-        if tag == "option" or (tag == "input" and attrs.get("type") in ("submit", "button")):
-            if attrs.get("value") and tag == "input":
-                self.texts.append(attrs["value"])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.texts.append(attrs["value"])
         for name in self.READ_ATTRS:
             if attrs.get(name):
                 self.texts.append(attrs[name])
