@@ -9,8 +9,12 @@
 # Idempotent: npm ci runs only when package-lock.json changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages: nodejs npm"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null || true
+fi
 if ! command -v npm >/dev/null 2>&1; then
-  echo "npm is missing: install Node.js (e.g. apt-get install nodejs npm) to fetch Bootstrap Italia." >&2
+  echo "npm is missing: install Node.js and npm (e.g. apt-get install nodejs npm) to fetch Bootstrap Italia." >&2
   exit 1
 fi
 stamp=node_modules/.package-lock.sha
@@ -28,6 +32,7 @@ mkdir -p "$dest/css" "$dest/js" "$dest/svg" "$dest/fonts"
 # the pages show no videos, so its @font-face is left out.
 sed -E 's/@font-face\{font-family:VideoJS;src:url\(data:[^)]*\)[^}]*\}//' \
   "$src/css/bootstrap-italia.min.css" > "$dest/css/bootstrap-italia.min.css"
+cp "$src/css/bootstrap-italia.min.css.map" "$dest/css/"  # named by the CSS; collectstatic (manifest) needs it
 grep -q 'data:application/font' "$dest/css/bootstrap-italia.min.css" && { echo "assets.sh: a data: font is left in the CSS" >&2; exit 1; }
 cp "$src/js/bootstrap-italia.bundle.min.js" "$dest/js/"
 cp "$src/svg/sprites.svg" "$dest/svg/"
