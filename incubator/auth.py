@@ -11,9 +11,12 @@ import ipaddress
 import logging
 
 from allauth.account.auth_backends import AuthenticationBackend
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q
 
 logger = logging.getLogger("incubator.auth")
 
@@ -101,6 +104,22 @@ def reset(username: str) -> None:
     cache.delete(_key("account", username))
 
 
+def account_of(login: str) -> str:
+    """The account that ``login`` (a username or an e-mail address) names, so that guesses
+    by username and by e-mail count against one account; the typed text when it names none
+    or several (no account exists: nothing to protect, and the answer stays the same)."""
+    if not login:
+        return ""
+    user_model = get_user_model()
+    by_email = EmailAddress.objects.filter(email__iexact=login).values("user_id")
+    pks = list(
+        user_model.objects.filter(Q(username=login) | Q(email__iexact=login) | Q(pk__in=by_email)).values_list(
+            "pk", flat=True
+        )[:2]
+    )
+    return f"user:{pks[0]}" if len(pks) == 1 else login
+
+
 class ThrottledModelBackend(AuthenticationBackend):
     """allauth's backend (login by e-mail or username; the admin and the API token pass a
     username) behind the throttle. A locked login answers exactly as a wrong password."""
@@ -109,7 +128,7 @@ class ThrottledModelBackend(AuthenticationBackend):
         if not credentials.get("password"):
             return None
         # What the person typed: an e-mail address or a username.
-        login = credentials.get("username") or credentials.get("email") or ""
+        login = account_of(credentials.get("username") or credentials.get("email") or "")
         address = client_address(request)
         if is_locked(login, address):
             logger.warning("login refused: too many failures (address %s)", address)
