@@ -127,6 +127,7 @@ def test_email_change_is_verified_before_it_replaces_the_old_one(client):
     user = f.UserFactory(username="sara", email="sara@example.org", password="right-password-1")
     EmailAddress.objects.create(user=user, email="sara@example.org", verified=True, primary=True)
     client.force_login(user)
+    assert client.get(reverse("account_email")).status_code == 200
     response = client.post(reverse("account_email"), {"action_add": "", "email": "sara.new@example.org"})
     assert response.status_code == 302
     assert EmailAddress.objects.get(user=user, email="sara.new@example.org").verified is False
