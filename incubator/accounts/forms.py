@@ -20,6 +20,8 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Last, just above the button: what the person accepts by signing up.
+        self.fields["accept_privacy"] = self.fields.pop("accept_privacy")
         self.fields["accept_privacy"].help_text = format_html(
             '<a href="{}">{}</a>',
             reverse("accounts:privacy-notice"),
