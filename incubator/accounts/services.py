@@ -21,7 +21,7 @@ def privacy_notice_accept(*, actor, version: str | None = None, client_address: 
         if created:
             audit.record(
                 actor=actor,
-                verb="privacy_notice_accepted",
+                verb="privacy_notice.accepted",
                 target=acceptance,
                 programme_id=None,
                 after={"version": version},

@@ -34,7 +34,7 @@ def test_sign_up_verify_then_log_in_by_email(client):
     user = User.objects.get(email="maria.rossi@example.org")
     acceptance = PrivacyAcceptance.objects.get(user=user)
     assert (acceptance.version, acceptance.client_address) == ("2026-test", "198.51.100.7")
-    assert AuditEvent.objects.filter(verb="privacy_notice_accepted", target_id=acceptance.pk).exists()
+    assert AuditEvent.objects.filter(verb="privacy_notice.accepted", target_id=acceptance.pk).exists()
     assert "_auth_user_id" not in client.session
 
     # Not verified yet: the right password does not open a session, a new link is sent.
