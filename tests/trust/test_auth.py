@@ -70,7 +70,9 @@ def test_a_session_expires_after_session_cookie_age(world):
     with time_machine.travel(start, tick=False):
         client = Client()
         assert (
-            client.post("/login/", {"username": world.participant.username, "password": "pw-test-12345"}).status_code
+            client.post(
+                "/accounts/login/", {"login": world.participant.username, "password": "pw-test-12345"}
+            ).status_code
             == 302
         )
         assert client.get("/my-path/").status_code == 200
@@ -80,7 +82,7 @@ def test_a_session_expires_after_session_cookie_age(world):
         assert client.get("/my-path/").status_code == 200
     with time_machine.travel(start + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60), tick=False):
         response = client.get("/my-path/")
-        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
         assert client.get("/api/v1/programmes/").status_code in (401, 403)
 
 
