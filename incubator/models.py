@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.it.forms import ITSocialSecurityNumberField
 
@@ -197,8 +198,16 @@ class TeamMember(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
+class LegalFormChangeQuerySet(models.QuerySet):
+    def in_force(self, on=None) -> "LegalFormChangeQuerySet":
+        """Changes that have taken effect by ``on`` (today): one dated in the future is
+        recorded ahead but changes nothing until its date."""
+        return self.filter(effective_on__lte=on or timezone.localdate())
+
+
 class LegalFormChange(models.Model):
-    """History of a venture's legal form; the current form is the latest by date."""
+    """History of a venture's legal form; the current form is the latest in force (by
+    date, not after today)."""
 
     venture = models.ForeignKey(
         Venture, on_delete=models.CASCADE, related_name="legal_forms", verbose_name=_("venture")
@@ -207,6 +216,8 @@ class LegalFormChange(models.Model):
     effective_on = models.DateField(_("effective on"))
     registration_number = models.CharField(_("registration / VAT number"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = LegalFormChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["venture", "effective_on"]
