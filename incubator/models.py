@@ -264,3 +264,32 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.target_repr}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's key for one write that creates a money record (an ``Idempotency-Key``
+    header in the API, a form token on pages): the same key from the same user for the
+    same kind of write gives the first write's record again (``incubator.idempotency``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    scope = models.CharField(_("scope"), max_length=120)
+    key = models.CharField(_("key"), max_length=255)
+    # A hash of what was asked: the same key with another request is refused, not replayed.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("target type")
+    )
+    target_id = models.PositiveBigIntegerField(_("target id"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once_per_user_and_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.key}"
