@@ -18,6 +18,7 @@ from incubator.funding import services
 from incubator.funding.models import ExpenseReport
 from incubator.models import LegalForm
 from tests.funding import helpers as h
+from tests.funding.fixtures import without_attendance_check  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +124,8 @@ def test_the_cohort_report_counts_legal_entities_in_force(world):
         effective_on=timezone.localdate() + dt.timedelta(days=10),
     )
     report = cohort_report(report_scope(programme=world.programme, cohort=built.cohort))
-    assert report.venture_outcomes.legal_entities == 0
+    assert report.ventures.legal_entities == 0
     later = cohort_report(
         report_scope(programme=world.programme, cohort=built.cohort, now=timezone.now() + dt.timedelta(days=11))
     )
-    assert later.venture_outcomes.legal_entities == 1
+    assert later.ventures.legal_entities == 1
