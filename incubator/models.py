@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -20,7 +21,14 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 def validate_tax_code(value: str) -> None:
     """Italian codice fiscale (16 chars with check digit) or a company's 11-digit VAT number."""
-    ITSocialSecurityNumberField().clean(value)
+    try:
+        ITSocialSecurityNumberField().clean(value)
+    except ValidationError:
+        # localflavor's message is not in our catalogue (nor loaded, the package not being
+        # an installed app): ours, so that an Italian page or answer is Italian throughout.
+        raise ValidationError(
+            _("Enter a valid tax code (codice fiscale, or an 11-digit VAT number)."), code="invalid"
+        ) from None
 
 
 class User(AbstractUser):
