@@ -129,3 +129,18 @@ def test_the_cohort_report_counts_legal_entities_in_force(world):
         report_scope(programme=world.programme, cohort=built.cohort, now=timezone.now() + dt.timedelta(days=11))
     )
     assert later.ventures.legal_entities == 1
+
+
+def test_the_demo_schedules_an_incorporation_that_is_not_yet_in_force(world):
+    import random
+
+    from incubator.demo_context import DemoContext
+    from incubator.funding.demo_trust import seed_scheduled_incorporation
+
+    today = timezone.localdate()
+    ctx = DemoContext(rng=random.Random(1), today=today, users={"coordinator": world.coordinator})
+    ctx.programme = world.programme
+    seed_scheduled_incorporation(ctx)
+    scheduled = world.venture.legal_forms.get(effective_on=today + dt.timedelta(days=30))
+    assert scheduled.legal_form == LegalForm.ASSOCIATION
+    assert world.venture.legal_forms.in_force().order_by("-effective_on").first().legal_form == "informal_group"
