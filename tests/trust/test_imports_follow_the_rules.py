@@ -79,3 +79,14 @@ def test_an_hourly_rate_the_band_decides_is_refused_naming_row_and_column(client
     assert len(found) == 1 and found[0].startswith("Row 4, hourly_rate"), found
     assert "999,00" in found[0] and "50.00" in found[0]
     assert not mentoring.assignment.sessions.exists()
+
+
+def test_a_score_in_an_application_file_is_refused_naming_row_and_column(client, world):
+    lead = f.PersonFactory(programme=world.programme)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(world.coordinator)
+    row = _application_row(world, "Scored", lead, timezone.localtime() - dt.timedelta(hours=1))
+    row[-1] = "26,5"
+    page = preview(client, "application", "scored.csv", csv_bytes([APPLICATION_HEADER, row], delimiter=";"))
+    found = problems(page)
+    assert len(found) == 1 and found[0].startswith("Row 2, score") and "26,5" in found[0], found

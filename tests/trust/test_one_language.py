@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from cohorts import grant_checks
 from incubator.funding import eligibility
 from incubator.funding.eligibility import NotEligible
+from tests import factories as f
 from tests.cohorts.helpers import build_cohort
 from tests.funding import helpers as h
 from tests.funding.fixtures import without_attendance_check  # noqa: F401
@@ -48,7 +49,7 @@ def test_api_refusals_are_in_the_request_s_language(world, language, tax_code_me
 def test_the_import_summary_is_in_the_page_s_language(client, world, language, expected):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     client.force_login(world.coordinator)
-    rows = [PEOPLE_HEADER, [world.programme.code, "Anna", "Esposito", "SPSNNA80A41F839Z", "", ""]]
+    rows = [PEOPLE_HEADER, [world.programme.code, "Anna", "Esposito", f.tax_code(4321), "", ""]]
     page = preview(client, "person", "people.csv", csv_bytes(rows))
     assert "confirm_form" in page.context, [str(p) for p in page.context["result"].problems]
     done = confirm(client, "person", page)
