@@ -63,6 +63,23 @@ def expense_report_create(
         )
     if is_final and grant.expense_reports.filter(is_final=True).exists():
         raise DomainError(_("The grant already has a final report."), code="duplicate", field="is_final")
+    # Checked under the grant's lock; on PostgreSQL an exclusion constraint
+    # (migration 0009_expense_report_no_overlap) holds the rule for every other write too.
+    overlapping = (
+        grant.expense_reports.filter(period_start__lte=period_end, period_end__gte=period_start)
+        .order_by("period_start")
+        .first()
+    )
+    if overlapping is not None:
+        raise DomainError(
+            _("The period overlaps the grant's expense report of %(start)s - %(end)s.")
+            % {
+                "start": overlapping.period_start.strftime("%d/%m/%Y"),
+                "end": overlapping.period_end.strftime("%d/%m/%Y"),
+            },
+            code="overlapping_period",
+            field="period_start",
+        )
     report = _save_new(
         ExpenseReport(grant=grant, period_start=period_start, period_end=period_end, is_final=bool(is_final))
     )

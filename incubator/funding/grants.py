@@ -244,7 +244,7 @@ def grant_propose(
 
 
 def _registration_number(venture: Venture) -> str:
-    latest = venture.legal_forms.exclude(registration_number="").order_by("-effective_on").first()
+    latest = venture.legal_forms.in_force().exclude(registration_number="").order_by("-effective_on").first()
     return normalise_undertaking(latest.registration_number) if latest else ""
 
 

@@ -184,8 +184,25 @@ def application_create(*, actor, venture: Venture, call: Call) -> Application:
 def application_submit(*, actor, application: Application, at: dt.datetime | None = None) -> Application:
     application = _locked(application)
     _require_applicant_or_coordinator(actor, application)
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
     call = application.call
+    if at > now:
+        raise DomainError(_("A submission cannot be dated in the future."), code="future", field="submitted_at")
+    # A submission dated earlier (a paper application received in time, entered later)
+    # is accepted only while the call's ranking is not yet drawn up: once applications
+    # are ranked or decided, nothing joins them - by the API, the back office or an import.
+    ranked = call.ranking_published_at is not None or (
+        call.applications.filter(Q(rank__isnull=False) | Q(state__in=(S.ADMITTED, S.WAITLISTED, S.REJECTED)))
+        .exclude(pk=application.pk)
+        .exists()
+    )
+    if ranked:
+        raise DomainError(
+            _("The call's applications have already been ranked: no application can be submitted to it."),
+            code="call_ranked",
+            field="call",
+        )
     if not (call.opens_at <= at < call.closes_at):
         raise DomainError(
             _("The call accepts applications from %(opens)s to %(closes)s.")
