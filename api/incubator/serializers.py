@@ -123,6 +123,8 @@ class PersonUpdateSerializer(PersonSerializer):
 class TeamMemberSerializer(serializers.ModelSerializer):
     """Name and role only; the person's id only to those who may open the person."""
 
+    omitted_for_some_readers = ("person",)
+
     name = serializers.SerializerMethodField()
 
     class Meta:

@@ -116,6 +116,8 @@ class TokenObtainView(ObtainAuthToken):
 
     # ObtainAuthToken turns throttling off; a password endpoint keeps the default rates.
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    # JSON like every other body (ObtainAuthToken also takes forms).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     @extend_schema(request=ObtainAuthToken.serializer_class, responses=TokenSerializer, auth=[])
     def post(self, request, *args, **kwargs):

@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import ScopedMixin
@@ -142,7 +143,7 @@ class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     @extend_schema(methods=["get"], request=None, responses=s.BudgetRowSerializer(many=True))
     @extend_schema(methods=["post"], request=s.BudgetSerializer, responses=s.BudgetRowSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def budget(self, request, pk=None):
         """Budget against accepted and pending spending per category; POST replaces the budget."""
         grant = self.get_object()
@@ -218,7 +219,10 @@ class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.ExpenseItemCreateSerializer, responses={201: s.ExpenseItemSerializer})
+    # Multipart only: an item needs its document, which a JSON body cannot carry.
+    create=extend_schema(
+        request={"multipart/form-data": s.ExpenseItemCreateSerializer}, responses={201: s.ExpenseItemSerializer}
+    )
 )
 class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     """Expense items (multipart upload with the document); coordinators review each."""
@@ -227,6 +231,7 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     serializer_class = s.ExpenseItemSerializer
     filterset_class = ExpenseItemFilter
     ordering_fields = ["invoice_date", "amount", "created_at"]
+    parser_classes = [MultiPartParser, JSONParser]
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.ExpenseItemCreateSerializer, request)
@@ -237,7 +242,7 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
         return self._read(item, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ExpenseReviewSerializer, responses=s.ExpenseItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def review(self, request, grant_pk=None, pk=None):
         item = self.get_object()
         services.expense_item_review(actor=request.user, item=item, **_valid(s.ExpenseReviewSerializer, request))
