@@ -70,9 +70,9 @@ def _errors_of(path: str, method: str, operation: dict) -> dict[str, dict]:
         "Not allowed: the record is visible but the act is not (or a session without its CSRF token).",
         ERROR_DETAIL,
     )
-    if has_path or has_query:
-        # A record out of reach answers 404 like one that does not exist; a page past the
-        # last one answers 404 too.
+    if has_path or has_query or method in WRITES:
+        # A record out of reach answers 404 like one that does not exist (also one named
+        # in a body, for the writes that look it up first); a page past the last one too.
         errors["404"] = _error("Not found (or not visible to the user).", ERROR_DETAIL)
     if has_body:
         errors["415"] = _error("The body is not of a documented media type.", ERROR_DETAIL)

@@ -20,7 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet
-from api.incubator import filters
+from api.incubator import filters, staffing
 from api.incubator import serializers as s
 from incubator import services
 from incubator.models import Person, Programme, TeamMember, Venture
@@ -105,6 +105,17 @@ class PersonViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         data = self.validated(s.PersonUpdateSerializer, partial=True)
         person = services.person_update(actor=request.user, person=person, **data)
         return self.answer(person)
+
+    @extend_schema(request=staffing.LoginCreateSerializer, responses={201: staffing.UserSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def login(self, request, pk=None):
+        """A login for the person (no password: they set it through the password reset
+        e-mail); then grant roles with ``role-assignments``."""
+        person = self.get_object()
+        data = self.validated(staffing.LoginCreateSerializer)
+        user = services.person_create_login(actor=request.user, person=person, **data)
+        user.visible_roles = []
+        return Response(staffing.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -50,6 +50,8 @@ from incubator.funding.selectors import (
 from incubator.models import Programme
 from incubator.selection.models import Application
 
+DE_MINIMIS_UNDERTAKING = "[A-Za-z0-9]{11,16}"
+
 
 def _valid(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
@@ -274,7 +276,13 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     create=extend_schema(request=s.DeMinimisDeclareSerializer, responses={201: s.DeMinimisAidSerializer}),
     retrieve=extend_schema(
         parameters=[
-            OpenApiParameter("undertaking", str, OpenApiParameter.PATH, description="Tax code or VAT number"),
+            OpenApiParameter(
+                "undertaking",
+                str,
+                OpenApiParameter.PATH,
+                description="Tax code or VAT number",
+                pattern=f"^{DE_MINIMIS_UNDERTAKING}$",
+            ),
             OpenApiParameter("on", OpenApiTypes.DATE, description="Reference date (default today)"),
         ],
         responses=s.DeMinimisPositionSerializer,
@@ -289,7 +297,7 @@ class DeMinimisViewSet(_Base, mixins.CreateModelMixin):
     filterset_class = DeMinimisAidFilter
     ordering_fields = ["granted_on", "amount"]
     lookup_field = "undertaking"
-    lookup_value_regex = "[A-Za-z0-9]{11,16}"
+    lookup_value_regex = DE_MINIMIS_UNDERTAKING
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.DeMinimisDeclareSerializer, request)
