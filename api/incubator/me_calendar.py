@@ -4,12 +4,12 @@ portal's), ``me/calendar/rotate/`` revokes one and issues a new one. Only one's 
 the feeds are looked up by the requesting user, never by an id."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.base import VisibleRelatedField
 from incubator import access
 from incubator.calendar import services
 from incubator.calendar.models import CalendarFeed
@@ -22,8 +22,17 @@ class ParticipantCalendarLinkSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ParticipatedProgrammeField(serializers.PrimaryKeyRelatedField):
+    """A programme where the requester is a participant; any other is "does not exist"."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return Programme.objects.filter(pk__in=access.programmes(user, Role.PARTICIPANT))
+
+
 class CalendarRotateSerializer(serializers.Serializer):
-    programme = VisibleRelatedField(Programme)
+    programme = ParticipatedProgrammeField()
 
 
 def _link(request, feed: CalendarFeed) -> dict:
