@@ -295,3 +295,21 @@ def person_create_login(*, actor, person: Person, username: str, email: str = ""
         after={"user": user.pk, "username": username},
     )
     return user
+
+
+TEAM_MEMBER_EDITABLE = ("role", "joined_on", "left_on")
+
+
+@transaction.atomic
+def team_member_update(*, actor, member: TeamMember, **fields) -> TeamMember:
+    """A coordinator changes a member's role or dates (``left_on`` records that they left:
+    the history stays, the row is never deleted)."""
+    access.require_role(actor, member.venture.programme_id, Role.COORDINATOR)
+    return _update(
+        actor=actor,
+        instance=member,
+        fields=fields,
+        editable=TEAM_MEMBER_EDITABLE,
+        verb="team.update",
+        programme_id=member.venture.programme_id,
+    )

@@ -184,6 +184,17 @@ class TeamMemberInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, default=TeamMember.TeamRole.MEMBER)
 
 
+class TeamMemberAddSerializer(TeamMemberInputSerializer):
+    joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TeamMemberChangeSerializer(serializers.Serializer):
+    person = serializers.IntegerField(help_text=_("The member to change (a person in this venture's team)."))
+    role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, required=False)
+    joined_on = serializers.DateField(required=False, allow_null=True)
+    left_on = serializers.DateField(required=False, allow_null=True, help_text=_("The day the person left the team."))
+
+
 class VentureCreateSerializer(serializers.ModelSerializer):
     programme = VisibleRelatedField(queryset=Programme.objects.all())
     themes = choice_list(Theme.choices, required=False)

@@ -9,11 +9,13 @@ record is visible but the act is not theirs) and raises domain errors that
 serializer reads, so their query count does not grow with the rows."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -82,6 +84,23 @@ class VentureViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         venture = self.get_object()
         data = self.validated(s.LegalFormInputSerializer)
         services.venture_change_legal_form(actor=request.user, venture=venture, **data)
+        return self.answer(venture)
+
+    @extend_schema(methods=["POST"], request=s.TeamMemberAddSerializer, responses=s.VentureSerializer)
+    @extend_schema(methods=["PATCH"], request=s.TeamMemberChangeSerializer, responses=s.VentureSerializer)
+    @action(detail=True, methods=["post", "patch"], filter_backends=[])
+    def team(self, request, pk=None):
+        """POST adds a person to the team; PATCH changes a member's role or dates (``left_on``
+        when they leave: the team's history is kept)."""
+        venture = self.get_object()
+        if request.method == "POST":
+            services.team_member_add(actor=request.user, venture=venture, **self.validated(s.TeamMemberAddSerializer))
+            return self.answer(venture)
+        data = dict(self.validated(s.TeamMemberChangeSerializer))
+        member = venture.team.filter(person_id=data.pop("person")).first()
+        if member is None:
+            raise ValidationError({"person": [_("This person is not in the venture's team.")]})
+        services.team_member_update(actor=request.user, member=member, **data)
         return self.answer(venture)
 
 

@@ -335,7 +335,15 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 
 class EnrolmentDatesSerializer(serializers.Serializer):
-    ends_on = serializers.DateField()
+    starts_on = serializers.DateField(
+        required=False, help_text=_("Before the path starts only; the end and open milestones move with it.")
+    )
+    ends_on = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if "starts_on" not in attrs and "ends_on" not in attrs:
+            raise serializers.ValidationError({"ends_on": [_("Give a new start, a new end or both.")]})
+        return attrs
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

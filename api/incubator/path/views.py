@@ -255,7 +255,8 @@ class EnrolmentViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=path_serializers.EnrolmentDatesSerializer, responses=path_serializers.EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def dates(self, request, pk=None):
-        """Moves the end date; never beyond the start plus the call's maximum months."""
+        """Moves the end date (never beyond the start plus the call's maximum months) and,
+        before the path starts, the start date."""
         enrolment = self.get_object()
         data = self.validated(path_serializers.EnrolmentDatesSerializer)
         services.enrolment_update_dates(actor=request.user, enrolment=enrolment, **data)
