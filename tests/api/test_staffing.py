@@ -168,3 +168,23 @@ def test_another_programmes_person_gets_no_login(world, other):
     response = client_as(world.coordinator).post(login_url(person), {"username": "intruso"}, format="json")
     assert response.status_code == 404
     assert not User.objects.filter(username="intruso").exists()
+
+
+def test_the_demo_staffs_a_new_tutor_through_the_services(world):
+    import datetime as dt
+    import random
+
+    from incubator.demo_context import DemoContext
+    from incubator.demo_staffing import USERNAME, seed_staffing
+
+    ctx = DemoContext(
+        rng=random.Random(1),
+        today=dt.date(2026, 12, 4),
+        users={"coordinator": world.coordinator},
+        programme=world.programme,
+    )
+    seed_staffing(ctx)
+    seed_staffing(ctx)  # idempotent
+    user = User.objects.get(username=USERNAME)
+    assert list(user.roles.values_list("programme", "role")) == [(world.programme.pk, "tutor")]
+    assert user.person.programme == world.programme and not user.has_usable_password()

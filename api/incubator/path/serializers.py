@@ -339,12 +339,12 @@ class EnrolmentDatesSerializer(serializers.Serializer):
         required=False, help_text=_("Before the path starts only; the end and open milestones move with it.")
     )
     ends_on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if "starts_on" not in attrs and "ends_on" not in attrs:
             raise serializers.ValidationError({"ends_on": [_("Give a new start, a new end or both.")]})
         return attrs
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class EnrolmentStatusSerializer(serializers.Serializer):
