@@ -16,5 +16,5 @@ urlpatterns = [
     path("", include("api.cohorts.urls")),
     path("", include("api.mentoring.urls")),
     # Last, and only for addresses ending in "/", so that APPEND_SLASH still redirects.
-    re_path(r"^.*/$", not_found),
+    re_path(r"^.*/$", not_found, name="not-found"),
 ]
