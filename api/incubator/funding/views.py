@@ -28,8 +28,10 @@ from api.incubator.funding.filters import (
     GrantFilter,
     TrancheFilter,
 )
+from api.schema import file_responses
 from incubator import access
 from incubator.funding import services
+from incubator.funding.expenses import DOCUMENT_UPLOADS
 from incubator.funding.models import (
     CrowdfundingCampaign,
     DeMinimisAid,
@@ -250,7 +252,7 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
         services.expense_item_review(actor=request.user, item=item, **_valid(s.ExpenseReviewSerializer, request))
         return self._read(item)
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(request=None, responses=file_responses(DOCUMENT_UPLOADS.kinds))
     @action(detail=True, methods=["get"])
     def document(self, request, grant_pk=None, pk=None):
         """The invoice or receipt, to whoever may see the item (never from a public URL)."""
