@@ -124,6 +124,8 @@ class PersonUpdateSerializer(PersonSerializer):
 class TeamMemberSerializer(serializers.ModelSerializer):
     """Name and role only; the person's id only to those who may open the person."""
 
+    omitted_for_some_readers = ("person",)
+
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -183,6 +185,17 @@ class VentureSerializer(serializers.ModelSerializer):
 class TeamMemberInputSerializer(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all())
     role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, default=TeamMember.TeamRole.MEMBER)
+
+
+class TeamMemberAddSerializer(TeamMemberInputSerializer):
+    joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TeamMemberChangeSerializer(serializers.Serializer):
+    person = serializers.IntegerField(help_text=_("The member to change (a person in this venture's team)."))
+    role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, required=False)
+    joined_on = serializers.DateField(required=False, allow_null=True)
+    left_on = serializers.DateField(required=False, allow_null=True, help_text=_("The day the person left the team."))
 
 
 class VentureCreateSerializer(serializers.ModelSerializer):

@@ -555,3 +555,30 @@ def application_refer_to_crowdfunding(*, actor, application: Application, referr
         after={"crowdfunding_referral": referred},
     )
     return application
+
+
+@transaction.atomic
+def call_close_early(*, actor, call: Call, reason: str) -> Call:
+    """Closes an open call now (e.g. the budget is exhausted): applications submitted so
+    far stay, no more are accepted. Bringing the deadline forward through ``call_update``
+    stays refused, so that a closure is always an explicit, reasoned act."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    access.require_role(actor, call.programme_id, Role.COORDINATOR)
+    now = timezone.now()
+    if not call.opens_at <= now < call.closes_at:
+        raise TransitionNotAllowed(_("Only an open call can be closed early."), field="closes_at")
+    if not reason.strip():
+        raise DomainError(_("Say why the call closes early."), code="required", field="reason")
+    before = {"closes_at": call.closes_at}
+    call.closes_at = now
+    call.save(update_fields=["closes_at"])
+    audit.record(
+        actor=actor,
+        verb="call.close_early",
+        target=call,
+        programme_id=call.programme_id,
+        before=before,
+        after={"closes_at": now},
+        reason=reason,
+    )
+    return call

@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import TokenProxy
 
 from incubator.accounts.models import PrivacyAcceptance
-from incubator.models import Person
+from incubator.models import Person, RoleAssignment
 
 # Parameters that do not name a record.
 NOT_IDS = frozenset({"year", "month", "fmt", "app_label", "url"})
@@ -138,15 +138,22 @@ def entries(names: str, entry: Entry) -> dict[str, Entry]:
 ID_ROUTES: dict[str, Entry] = {
     # --- the selection pipeline API
     "api:programme-detail": Entry(pk("programme")),
-    **entries("api:call-detail api:call-ranking api:call-ranking-compute api:call-decide", Entry(pk("call"))),
+    **entries(
+        "api:call-detail api:call-ranking api:call-ranking-compute api:call-decide api:call-close", Entry(pk("call"))
+    ),
     **entries(
         "api:application-detail api:application-assign-evaluator api:application-check api:application-decide "
         "api:application-refer-to-crowdfunding api:application-submit api:application-withdraw",
         Entry(pk("application")),
     ),
     **entries("api:evaluation-detail api:evaluation-declare-conflict api:evaluation-score", Entry(pk("evaluation"))),
-    **entries("api:venture-detail api:venture-legal-form", Entry(pk("venture"))),
-    **entries("api:person-detail api:person-personal-data api:person-erasure", Entry(pk("person"))),
+    **entries("api:venture-detail api:venture-legal-form api:venture-team", Entry(pk("venture"))),
+    **entries("api:person-detail api:person-personal-data api:person-erasure api:person-login", Entry(pk("person"))),
+    # --- staffing API
+    "api:user-detail": Entry(lambda o: {"pk": o.world.tutor.pk}),
+    "api:role-assignment-detail": Entry(
+        lambda o: {"pk": RoleAssignment.objects.get(user=o.world.tutor, programme=o.world.programme).pk}
+    ),
     **entries("api:enrolment-detail api:enrolment-dates api:enrolment-status", Entry(pk("enrolment"))),
     # --- funding API
     **entries(
@@ -275,6 +282,7 @@ PUBLIC = {
     "admin:logout": "logging out of the back office",
     "admin:jsi18n": "the admin's translation catalogue (static text)",
     "calendar-feed": "the secret token in the URL is the credential",
+    "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
 }
 
 

@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api import idempotency
@@ -28,8 +29,10 @@ from api.incubator.funding.filters import (
     GrantFilter,
     TrancheFilter,
 )
+from api.schema import file_responses
 from incubator import access
 from incubator.funding import services
+from incubator.funding.expenses import DOCUMENT_UPLOADS
 from incubator.funding.models import (
     CrowdfundingCampaign,
     DeMinimisAid,
@@ -49,6 +52,8 @@ from incubator.funding.selectors import (
 )
 from incubator.models import Programme
 from incubator.selection.models import Application
+
+DE_MINIMIS_UNDERTAKING = "[A-Za-z0-9]{11,16}"
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -146,7 +151,7 @@ class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     @extend_schema(methods=["get"], request=None, responses=s.BudgetRowSerializer(many=True))
     @extend_schema(methods=["post"], request=s.BudgetSerializer, responses=s.BudgetRowSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def budget(self, request, pk=None):
         """Budget against accepted and pending spending per category; POST replaces the budget."""
         grant = self.get_object()
@@ -238,8 +243,9 @@ class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
 
 
 @extend_schema_view(
+    # Multipart only: an item needs its document, which a JSON body cannot carry.
     create=extend_schema(
-        request=s.ExpenseItemCreateSerializer,
+        request={"multipart/form-data": s.ExpenseItemCreateSerializer},
         responses={201: s.ExpenseItemSerializer},
         parameters=[idempotency.PARAMETER],
     )
@@ -251,6 +257,7 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     serializer_class = s.ExpenseItemSerializer
     filterset_class = ExpenseItemFilter
     ordering_fields = ["invoice_date", "amount", "created_at"]
+    parser_classes = [MultiPartParser, JSONParser]
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.ExpenseItemCreateSerializer, request)
@@ -265,13 +272,13 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
         )
 
     @extend_schema(request=s.ExpenseReviewSerializer, responses=s.ExpenseItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def review(self, request, grant_pk=None, pk=None):
         item = self.get_object()
         services.expense_item_review(actor=request.user, item=item, **_valid(s.ExpenseReviewSerializer, request))
         return self._read(item)
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(request=None, responses=file_responses(DOCUMENT_UPLOADS.kinds))
     @action(detail=True, methods=["get"])
     def document(self, request, grant_pk=None, pk=None):
         """The invoice or receipt, to whoever may see the item (never from a public URL)."""
@@ -297,7 +304,13 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     create=extend_schema(request=s.DeMinimisDeclareSerializer, responses={201: s.DeMinimisAidSerializer}),
     retrieve=extend_schema(
         parameters=[
-            OpenApiParameter("undertaking", str, OpenApiParameter.PATH, description="Tax code or VAT number"),
+            OpenApiParameter(
+                "undertaking",
+                str,
+                OpenApiParameter.PATH,
+                description="Tax code or VAT number",
+                pattern=f"^{DE_MINIMIS_UNDERTAKING}$",
+            ),
             OpenApiParameter("on", OpenApiTypes.DATE, description="Reference date (default today)"),
         ],
         responses=s.DeMinimisPositionSerializer,
@@ -312,7 +325,7 @@ class DeMinimisViewSet(_Base, mixins.CreateModelMixin):
     filterset_class = DeMinimisAidFilter
     ordering_fields = ["granted_on", "amount"]
     lookup_field = "undertaking"
-    lookup_value_regex = "[A-Za-z0-9]{11,16}"
+    lookup_value_regex = DE_MINIMIS_UNDERTAKING
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.DeMinimisDeclareSerializer, request)
