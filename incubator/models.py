@@ -35,6 +35,7 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     TUTOR = "tutor", _("Tutor / trainer")
     PARTICIPANT = "participant", _("Participant")
+    APPLICANT = "applicant", _("Applicant")
 
 
 class Fund(models.TextChoices):
