@@ -16,10 +16,18 @@ from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember, User, Venture
 from incubator.path.services import _enrolment_create
-from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
-from incubator.selection.models import ApplicationState as S
-from incubator.selection.models import IntegrationRequest
 from incubator.selection import submission
+from incubator.selection.models import (
+    Application,
+    Call,
+    ChecklistAnswer,
+    ChecklistItem,
+    Criterion,
+    Evaluation,
+    IntegrationRequest,
+    Score,
+)
+from incubator.selection.models import ApplicationState as S
 from incubator.services import _decimal, _save_new, _update
 
 # The application state machine (DESIGN.md). Withdrawal is allowed from every open state.

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incubator.models import TeamMember
-from incubator.uploads import KINDS, MB, Policy
 from incubator.selection.models import (
     Answer,
     Application,
@@ -29,6 +28,7 @@ from incubator.selection.models import (
     QuestionKind,
     SubmissionSnapshot,
 )
+from incubator.uploads import KINDS, MB, Policy
 
 SHORT_TEXT_MAX = 300
 CENT = Decimal("0.01")

@@ -229,7 +229,7 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("selection:application", pk)
     if _wants_json(request):
         return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S"), "errors": problems})
-    for name, problem in problems.items():
+    for _name, problem in problems.items():
         messages.warning(request, f"{_('Saved, but check this answer')}: {problem}")
     messages.success(request, _("Draft saved."))
     return redirect("selection:application", pk)

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator import access
-from django.utils.translation import gettext as _
 from incubator.exceptions import NotPermitted
 from incubator.models import Role
 from incubator.selection import office, selectors
