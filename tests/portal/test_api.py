@@ -149,7 +149,7 @@ def test_my_applications_query_count(form, django_assert_num_queries, rows):
     user = f.UserFactory(username="many")
     for n in range(rows):
         call = f.CallFactory(programme=form.call.programme)
-        application = start(user, call, title=f"Idea {n}")
+        start(user, call, title=f"Idea {n}")
     access.forget(user)
     api = client_as(user)
     # roles, count, page, answers, budget items, invitations, integration requests (their
