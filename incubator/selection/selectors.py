@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from incubator import access, audit
-from incubator.models import TeamMember
+from incubator.models import ApplicantKind, TeamMember, Theme
 from incubator.selection.models import (
     Answer,
     Application,
@@ -40,6 +40,8 @@ def public_calls() -> dict[str, list[Call]]:
         .prefetch_related(Prefetch("documents", queryset=CallDocument.objects.order_by("order", "id")))
         .order_by("closes_at", "id")
     )
+    for call in calls:
+        labelled(call)
     found = {
         "open": [c for c in calls if c.opens_at <= now < c.closes_at],
         "upcoming": [c for c in calls if c.opens_at > now],
@@ -49,8 +51,15 @@ def public_calls() -> dict[str, list[Call]]:
     return found
 
 
+def labelled(call: Call) -> Call:
+    """The call's applicant kinds and themes as words of the current language."""
+    call.kind_labels = [str(ApplicantKind(k).label) for k in call.eligible_applicant_kinds if k in ApplicantKind.values]
+    call.theme_labels = [str(Theme(t).label) if t in Theme.values else t for t in call.themes]
+    return call
+
+
 def public_call(pk: int) -> Call:
-    return Call.objects.select_related("programme").prefetch_related("documents", "faqs").get(pk=pk)
+    return labelled(Call.objects.select_related("programme").prefetch_related("documents", "faqs").get(pk=pk))
 
 
 def published_ranking(call: Call) -> QuerySet:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incubator import access
 from incubator import services as core_services
 from incubator.exceptions import NotPermitted
-from incubator.models import ApplicantKind, Person, Role
+from incubator.models import Person, Role
 from incubator.selection import applying, office, selectors, services, submission
 from incubator.selection.forms_portal import (
     BudgetItemForm,
@@ -89,7 +89,6 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": now,
             "apply_url": apply_url,
             "coordinates": access.has_role(request.user, call.programme_id, Role.COORDINATOR),
-            "kinds": [ApplicantKind(k).label for k in call.eligible_applicant_kinds if k in ApplicantKind.values],
         },
     )
 
