@@ -60,7 +60,8 @@ class SeededDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.output = _seed(seed=2026)
-        cls.call = Call.objects.get(programme__code=demo.PROGRAMME_CODE)
+        # The selection step's call (the portal step adds two calls open now, opened later).
+        cls.call = Call.objects.filter(programme__code=demo.PROGRAMME_CODE).order_by("opens_at").first()
 
     def test_programme_and_call_follow_the_innesco_seed(self):
         programme = self.call.programme

@@ -140,6 +140,29 @@ def test_another_applicants_draft_is_404_for_every_role(form, applicant, applica
     assert application.state == ApplicationState.DRAFT
 
 
+def test_another_applicants_files_are_404(form, applicant, applicant2, world, other):
+    application = start(applicant, form.call)
+    complete(applicant, application, form)
+    services.application_submit(actor=applicant, application=application)
+    request = office.integration_request(
+        actor=world.coordinator, application=application, items="x", deadline=timezone.now() + dt.timedelta(days=1)
+    )
+    office.integration_answer(actor=applicant, request=request, text="", files=[SimpleUploadedFile("a.pdf", PDF)])
+    urls = [
+        reverse("selection:answer-file", args=[application.pk, form.questions["plan"].pk]),
+        reverse("selection:integration-file", args=[application.pk, request.files.get().pk]),
+    ]
+    for user in (applicant2, world.participant, world.tutor, world.evaluator, other.coordinator):
+        for url in urls:
+            assert client_for(user).get(url).status_code == 404, (user, url)
+    for user in (applicant, world.coordinator):
+        for url in urls:
+            response = client_for(user).get(url)
+            assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    answer_url = reverse("selection:integration-answer", args=[application.pk, request.pk])
+    assert client_for(applicant2).post(answer_url, {"answer_text": "x"}).status_code == 404
+
+
 def test_office_pages_for_coordinators_only(form, applicant, world, other):
     application = start(applicant, form.call)
     complete(applicant, application, form)
