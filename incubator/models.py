@@ -44,6 +44,7 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     TUTOR = "tutor", _("Tutor / trainer")
     PARTICIPANT = "participant", _("Participant")
+    APPLICANT = "applicant", _("Applicant")
 
 
 class Fund(models.TextChoices):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("incubator.calendar.urls")),
     path("", include("incubator.path.urls")),
     path("", include("incubator.privacy.urls")),
+    path("", include("incubator.selection.urls")),
 ]
 
 # The role switch of the main navigation and the footer's pages (incubator/site_views.py).

@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicantKindEnum": "incubator.models.ApplicantKind",
         "ApplicationStateEnum": "incubator.selection.models.ApplicationState",
+        "BudgetCategoryEnum": "incubator.selection.models.BudgetCategory",
+        "IntegrationRequestStateEnum": "incubator.selection.models.IntegrationRequest.State",
         "EnrolmentStatusEnum": "incubator.path.models.EnrolmentStatus",
         "TeamRoleEnum": "incubator.models.TeamMember.TeamRole",
         "ChecklistItemKindEnum": "incubator.selection.models.ChecklistItem.Kind",

@@ -16,7 +16,17 @@ from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember, User, Venture
 from incubator.path.services import _enrolment_create
-from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
+from incubator.selection import submission
+from incubator.selection.models import (
+    Application,
+    Call,
+    ChecklistAnswer,
+    ChecklistItem,
+    Criterion,
+    Evaluation,
+    IntegrationRequest,
+    Score,
+)
 from incubator.selection.models import ApplicationState as S
 from incubator.services import _decimal, _save_new, _update
 
@@ -215,7 +225,19 @@ def application_submit(*, actor, application: Application, at: dt.datetime | Non
         )
     if not application.venture.team.filter(role=TeamMember.TeamRole.LEAD).exists():
         raise DomainError(_("The venture needs an idea holder (lead)."), code="no_lead", field="venture")
-    return _transition(actor=actor, application=application, to=S.SUBMITTED, submitted_at=at)
+    if application.state != S.DRAFT:
+        # Two tabs submitting at once: the second finds the row (locked above) submitted.
+        raise TransitionNotAllowed(_("This application has already been submitted."))
+    missing = submission.missing_by_section(application)
+    if missing:
+        raise DomainError(
+            _("The application is incomplete: %(missing)s")
+            % {"missing": " ".join(f"{section}: {' '.join(problems)}" for section, problems in missing)},
+            code="incomplete",
+            field="non_field_errors",
+        )
+    frozen = submission.freeze(application, at=at)
+    return _transition(actor=actor, application=application, to=S.SUBMITTED, submitted_at=at, **frozen)
 
 
 @transaction.atomic
@@ -228,6 +250,12 @@ def application_check(
     access.require_role(actor, application.call.programme_id, Role.COORDINATOR)
     if application.state != S.SUBMITTED:
         raise TransitionNotAllowed(_("Only submitted applications can be checked."))
+    if IntegrationRequest.objects.filter(
+        application=application, state=IntegrationRequest.State.OPEN, deadline__gt=timezone.now()
+    ).exists():
+        raise DomainError(
+            _("Screening waits for the answer to the integration request."), code="integration_pending", field="state"
+        )
     items = {item.pk: item for item in application.call.checklist.all()}
     answers = list(answers)
     given = {int(a["item"]) if not isinstance(a["item"], ChecklistItem) else a["item"].pk: a for a in answers}
@@ -263,6 +291,14 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
     _require_applicant_or_coordinator(actor, application)
     if not reason.strip():
         raise DomainError(_("Give the reason for the withdrawal."), code="reason_required", field="reason")
+    call = application.call
+    if timezone.now() >= call.closes_at and not access.has_role(actor, call.programme_id, Role.COORDINATOR):
+        raise DomainError(
+            _("Applications can be withdrawn until the call closes (%(closes)s).")
+            % {"closes": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")},
+            code="call_closed",
+            field="non_field_errors",
+        )
     return _transition(actor=actor, application=application, to=S.WITHDRAWN, reason=reason)
 
 
