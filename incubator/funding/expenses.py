@@ -64,7 +64,7 @@ def expense_report_create(
     if is_final and grant.expense_reports.filter(is_final=True).exists():
         raise DomainError(_("The grant already has a final report."), code="duplicate", field="is_final")
     # Checked under the grant's lock; on PostgreSQL an exclusion constraint
-    # (migration 0009_expense_report_no_overlap) holds the rule for every other write too.
+    # (migration 0010_expense_report_no_overlap) holds the rule for every other write too.
     overlapping = (
         grant.expense_reports.filter(period_start__lte=period_end, period_end__gte=period_start)
         .order_by("period_start")

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('incubator', '0009_expense_report_no_overlap'),
+        ('incubator', '0010_expense_report_no_overlap'),
     ]
 
     operations = [

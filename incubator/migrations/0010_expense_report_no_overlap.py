@@ -27,6 +27,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incubator", "0008_field_verbose_names")]
+    dependencies = [("incubator", "0009_privacy_acceptance")]
 
     operations = [migrations.RunPython(add, drop, elidable=False)]
