@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("incubator.calendar.urls")),
     path("", include("incubator.path.urls")),
     path("", include("incubator.privacy.urls")),
+    path("", include("incubator.notifications.urls")),
 ]
