@@ -141,7 +141,13 @@ def _send(rows: Iterable, build) -> tuple[list[int], dict[int, tuple[int, str]]]
     try:
         for row in rows:
             try:
-                connection.send_messages([build(row)])
+                message = build(row)
+            except Exception as exc:  # a bug in a text must not leave the row "sending"
+                log.exception("E-mail %s #%s could not be built", type(row).__name__, row.pk)
+                failed[row.pk] = (MAX_ATTEMPTS, f"{type(exc).__name__}: {exc}")
+                continue
+            try:
+                connection.send_messages([message])
             except SEND_ERRORS as exc:
                 log.warning("E-mail %s #%s not sent: %s", type(row).__name__, row.pk, exc)
                 failed[row.pk] = (row.email_attempts, f"{type(exc).__name__}: {exc}")
