@@ -208,8 +208,9 @@ def make_digests(now: dt.datetime | None = None) -> int:
         return 0
     day = local.date()
     waiting = Notification.objects.filter(email_state=EmailState.DIGEST, digest__isnull=True)
-    recipients = waiting.values_list("recipient_id", flat=True).distinct()
-    created = Digest.objects.bulk_create(
+    recipients = waiting.order_by().values_list("recipient_id", flat=True).distinct()
+    before = Digest.objects.filter(day=day).count()
+    Digest.objects.bulk_create(
         [Digest(recipient_id=pk, day=day, email_state=EmailState.PENDING, email_next_at=now) for pk in recipients],
         ignore_conflicts=True,
     )
@@ -219,7 +220,7 @@ def make_digests(now: dt.datetime | None = None) -> int:
     )
     # A recipient whose notifications all went into an earlier digest today gets none.
     Digest.objects.filter(day=day, email_state=EmailState.PENDING, notifications__isnull=True).delete()
-    return len(created)
+    return Digest.objects.filter(day=day).count() - before
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:
