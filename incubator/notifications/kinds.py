@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
 
 
 class Kind(models.TextChoices):
+    WELCOME = "welcome", _("Welcome")
     # selection
     DRAFT_UNSUBMITTED = "draft_unsubmitted", _("Draft not yet submitted")
     SUBMISSION_RECEIPT = "submission_receipt", _("Submission receipt")
@@ -63,6 +64,11 @@ class KindText:
 
 
 TEXTS: dict[str, KindText] = {
+    Kind.WELCOME: KindText(
+        _("Welcome to your notifications"),
+        _("News about your programme will appear here. Choose in the preferences how each kind reaches you."),
+        Channel.OFF,
+    ),
     Kind.DRAFT_UNSUBMITTED: KindText(
         _("Your draft application is not submitted yet"),
         _("Your draft for the call “%(call)s” is not submitted yet. The call closes on %(closes)s."),
