@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -37,7 +38,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = access.get_visible(request.user, Notification.objects.filter(recipient=request.user), pk=pk)
     services.notification_mark_read(actor=request.user, notification=notification)
-    if request.POST.get("open") and notification.link.startswith("/"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
         return HttpResponseRedirect(notification.link)
     return HttpResponseRedirect(reverse("notifications:inbox"))
 
