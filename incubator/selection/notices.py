@@ -63,6 +63,25 @@ def ranking_published(call: Call, ranked: list[Application]) -> None:
     )
 
 
+DRAFT_AHEAD = dt.timedelta(days=3)
+
+
+@reminder
+def drafts_unsubmitted(now: dt.datetime) -> Iterator[Event]:
+    """Drafts of calls that close within three days: two queries (the drafts, the teams)."""
+    rows = list(
+        Application.objects.filter(state=S.DRAFT, call__closes_at__gt=now, call__closes_at__lte=now + DRAFT_AHEAD)
+        .values_list("pk", "venture_id", "call__title", "call__closes_at")
+        .order_by("pk")
+    )
+    teams = recipients.team_users({row[1] for row in rows})
+    for pk, venture_id, title, closes_at in rows:
+        users = teams.get(venture_id)
+        if users:
+            key = event_key(Kind.DRAFT_UNSUBMITTED, None, f"application:{pk}")
+            yield Event(Kind.DRAFT_UNSUBMITTED, key, users, {"call": title, "closes": closes_at})
+
+
 def evaluation_days() -> int:
     return int(getattr(settings, "NOTIFICATIONS_EVALUATION_DAYS", 14))
 

@@ -1,6 +1,7 @@
 """The scheduler (``manage.py send_reminders``): each reminder due now reaches its people
 once, however often it runs - and, on PostgreSQL, with two runs at the same moment."""
 
+import datetime as dt
 import threading
 import time
 
@@ -9,6 +10,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from incubator.notifications import reminders
 from incubator.notifications.kinds import Kind
@@ -76,6 +78,19 @@ def test_every_reminder_once_however_often_the_scheduler_runs(world, settings, d
     assert "Accesso al credito" in body
 
 
+def test_a_draft_is_recalled_three_days_before_the_call_closes(world, django_capture_on_commit_callbacks):
+    world.call.closes_at = timezone.now() + dt.timedelta(days=2)
+    world.call.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.run_scheduler()
+        reminders.run_scheduler()
+    rows = Notification.objects.filter(kind=Kind.DRAFT_UNSUBMITTED)
+    assert [(n.recipient_id, n.subject) for n in rows] == [
+        (world.participant.pk, "Your draft application is not submitted yet")
+    ]
+    assert [m.to for m in mail.outbox] == [[world.participant.email]]
+
+
 def test_each_source_reads_a_bounded_number_of_queries(world, django_assert_max_num_queries):
     reminder_world.build(world)
     # Sources: sessions (3: sessions, cohort members, trainers), action items (1),
@@ -83,7 +98,7 @@ def test_each_source_reads_a_bounded_number_of_queries(world, django_assert_max_
     # people, preferences, insert); digests (6: count, recipients, insert, link, empty
     # ones found for deletion, count); stale sends (2). Constant in the number of people:
     # the benchmark's section measures it at scale.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):  # + drafts (2)
         result = reminders.run_scheduler(send=False)
     assert result.events == 5
 
