@@ -5,6 +5,7 @@ the record only (the person's name is gone by then, and stays out of the text)."
 from incubator.notifications import recipients
 from incubator.notifications.kinds import Kind
 from incubator.notifications.links import page
+from incubator.notifications.models import Digest, Notification
 from incubator.notifications.services import notify
 from incubator.privacy.models import ErasureRequest
 
@@ -21,3 +22,9 @@ def erasure_done(request: ErasureRequest, *, erased_user_id: int | None) -> None
         context={"programme": request.programme.code, "record": request.pk},
         link=page("admin:incubator_erasurerequest_change", request.pk),
     )
+
+
+def forget_recipient(user) -> None:
+    """An erased account keeps no notifications (their texts name its venture, sessions...)."""
+    Notification.objects.filter(recipient=user).delete()
+    Digest.objects.filter(recipient=user).delete()

@@ -320,7 +320,8 @@ def _release_account(user, person: Person) -> list[str]:
     user.is_active = False
     user.set_unusable_password()  # also ends every open session (the session hash changes)
     user.save(update_fields=["username", "first_name", "last_name", "email", "is_active", "password"])
-    return ["user.username", "user.first_name", "user.last_name", "user.email", "user.password"]
+    notices.forget_recipient(user)
+    return ["user.username", "user.first_name", "user.last_name", "user.email", "user.password", "notifications"]
 
 
 def _scrub_audit_trail(person: Person, identifiers: list[str]) -> None:

@@ -113,3 +113,22 @@ def test_a_verified_or_sent_back_milestone_is_told_to_the_team(world, django_cap
         )
     assert list(told(Kind.EVIDENCE_VERIFIED)) == [world.participant.pk]
     assert list(told(Kind.EVIDENCE_SENT_BACK)) == [world.participant.pk]
+
+
+def test_an_erasure_is_told_to_the_coordinators_and_the_erased_inbox_is_emptied(
+    world, django_capture_on_commit_callbacks
+):
+    from incubator.privacy import services as privacy
+
+    Notification.objects.create(
+        recipient=world.participant, kind=Kind.TUTORING_NOTES, key="before", subject="s", body=world.venture.title
+    )
+    world.programme.last_payment_on = dt.date(2015, 6, 30)  # retention ended
+    world.programme.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure = privacy.person_erasure_request(actor=world.coordinator, person=world.participant_person)
+    assert not Notification.objects.filter(recipient=world.participant).exists()
+    done = told(Kind.ERASURE_DONE)
+    assert list(done) == [world.coordinator.pk]
+    assert str(erasure.pk) in done[world.coordinator.pk].body
+    assert world.participant_person.last_name not in done[world.coordinator.pk].body
