@@ -1,7 +1,8 @@
 """What training tells people (``incubator.notifications``): a session scheduled, moved or
 cancelled, with the session as an ``.ics`` attachment (a cancelled one as
-``STATUS:CANCELLED``, so calendars drop it), and the reminder of a session tomorrow. The
-people told are the session's roster (who have an account) and its trainers."""
+``STATUS:CANCELLED``, so calendars drop it), and the reminders of a session tomorrow and of
+attendance under the completion line. The people told of a session are its roster (who
+have an account) and its trainers; of attendance, the participant alone."""
 
 import datetime as dt
 from collections import defaultdict
@@ -11,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cohorts.ical import session_event
-from cohorts.models import CohortEnrolment, TrainingSession
-from cohorts.selectors import session_roster
+from cohorts.models import Cohort, CohortEnrolment, TrainingSession
+from cohorts.selectors import attendance_by_cohort, session_roster
 from incubator.calendar import sources as calendar
-from incubator.models import TeamMember
+from incubator.models import Person, TeamMember
 from incubator.notifications.kinds import Kind
 from incubator.notifications.links import page
 from incubator.notifications.reminders import reminder
@@ -108,3 +109,42 @@ def sessions_tomorrow(now: dt.datetime) -> Iterator[Event]:
             key = event_key(Kind.SESSION_TOMORROW, None, f"training-session:{pk}:{starts_at.isoformat()}")
             context = {"topic": topic, "cohort": cohort, "starts": starts_at, "place": place or online_url}
             yield Event(Kind.SESSION_TOMORROW, key, users, context, link)
+
+
+WARNING_AFTER_SESSIONS = 4  # fewer held sessions say too little about anyone's attendance
+
+
+@reminder
+def attendance_under_the_line(now: dt.datetime) -> Iterator[Event]:
+    """Participants under their cohort's completion line, once per person and cohort, after
+    at least four held sessions. Only the cohorts that held a session in the last day are
+    looked at (nothing else changed): their figures in three or four queries
+    (``attendance_by_cohort``), then the accounts of the people under the line."""
+    cohorts = list(
+        Cohort.objects.running_on(timezone.localdate(now)).filter(
+            pk__in=TrainingSession.objects.not_cancelled()
+            .filter(ends_at__gt=now - dt.timedelta(days=1), ends_at__lte=now)
+            .values("cohort_id")
+        )
+    )
+    if not cohorts:
+        return
+    figures = attendance_by_cohort(cohorts, at=now)
+    low = [
+        (cohort, row.person_id)
+        for cohort in cohorts
+        for row in figures[cohort.pk]
+        if row.held_sessions >= WARNING_AFTER_SESSIONS and row.counted_minutes > 0 and not row.completed
+    ]
+    if not low:
+        return
+    accounts = dict(
+        Person.objects.filter(
+            pk__in={person_id for _cohort, person_id in low}, user__isnull=False, anonymised_at__isnull=True
+        ).values_list("pk", "user_id")
+    )
+    for cohort, person_id in low:
+        if person_id in accounts:
+            key = event_key(Kind.ATTENDANCE_WARNING, None, f"attendance:{cohort.pk}:{person_id}")
+            link = page("cohorts:participant-attendance", cohort.pk, person_id)
+            yield Event(Kind.ATTENDANCE_WARNING, key, [accounts[person_id]], {"cohort": cohort.name}, link)

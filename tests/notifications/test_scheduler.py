@@ -147,3 +147,20 @@ def test_two_scheduler_runs_at_once_send_each_reminder_once(world, settings, mon
     sent = [(m.subject, m.to[0]) for m in mail.outbox if m.subject in SUBJECTS or m.subject.startswith("Your daily")]
     # 4 reminders at once, and one digest each for the participant and the tutor (after 00:00).
     assert len(sent) == len(set(sent)) == 6, sent
+
+
+def test_attendance_under_the_line_is_told_to_the_participant_once(world, django_capture_on_commit_callbacks):
+    from tests.cohorts.helpers import build_cohort, days_ago, local
+
+    cw = build_cohort(world, extra_people=1)
+    absent, present = cw.people
+    for n in (5, 4, 3, 2, 1):
+        session = cw.session(day=days_ago(n), hour=9)
+        cw.mark(session, (absent, "absent"), (present, "present"))
+    evening = local(days_ago(1), 20)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.run_scheduler(evening)
+        reminders.run_scheduler(evening + dt.timedelta(hours=12))
+    rows = Notification.objects.filter(kind=Kind.ATTENDANCE_WARNING)
+    assert [(n.recipient_id, n.subject) for n in rows] == [(world.participant.pk, "About your attendance")]
+    assert cw.cohort.name in rows[0].body and "%" not in rows[0].body
