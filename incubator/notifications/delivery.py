@@ -9,6 +9,7 @@ mark in one UPDATE, and only the claimer sends it. A failure to send goes back t
 look at and, if they choose, send again from the back office."""
 
 import datetime as dt
+import email.policy
 import logging
 import smtplib
 import uuid
@@ -84,6 +85,15 @@ def _headers(user_id: int, kind: str) -> dict[str, str]:
     }
 
 
+class Message(mail.EmailMultiAlternatives):
+    """Headers on one line up to RFC 5322's 998 characters: a long ``List-Unsubscribe`` URL
+    folded by the 78-character default would become RFC 2047 encoded-words, which mail
+    clients do not read as a URI (RFC 2369 wants it verbatim in angle brackets)."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _message(*, to: str, subject: str, language: str, template: str, context: dict, headers: dict):
     with translation.override(language):
         context = {
@@ -94,7 +104,7 @@ def _message(*, to: str, subject: str, language: str, template: str, context: di
         }
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
-    message = mail.EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers)
+    message = Message(subject=subject, body=text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

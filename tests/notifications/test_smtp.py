@@ -30,6 +30,9 @@ def test_a_scheduled_session_reaches_each_person_by_smtp_with_the_event_attached
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://incubatore.example.org/notifications/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Verbatim on the wire (a URI in angle brackets, not RFC 2047 encoded-words).
+    raw = inbox.raw[inbox.messages.index(message)]
+    assert f"List-Unsubscribe: {unsubscribe}\r\n".encode() in raw
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Business plan" in text and "Business plan" in html
