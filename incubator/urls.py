@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("incubator.path.urls")),
     path("", include("incubator.privacy.urls")),
     path("", include("incubator.selection.urls")),
+    path("", include("incubator.notifications.urls")),
 ]
 
 # The role switch of the main navigation and the footer's pages (incubator/site_views.py).

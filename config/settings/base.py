@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "incubator.navigation.context",
+                "incubator.notifications.context_processors.unread",
             ],
         },
     },
@@ -290,6 +291,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "incubatore@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications (incubator.notifications): the local hour from which the scheduler sends the
+# daily digests, and the days an evaluator has from assignment before the evaluation is overdue.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_EVALUATION_DAYS = env_int("NOTIFICATIONS_EVALUATION_DAYS", 14)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from incubator import audit, uploads
 from incubator.exceptions import DomainError, TransitionNotAllowed
+from incubator.funding import notices
 from incubator.funding.common import (
     locked_grant,
     money,
@@ -256,6 +257,8 @@ def expense_item_review(*, actor, item: ExpenseItem, accept: bool, reason: str =
         after={"status": item.status},
         reason=item.rejection_reason,
     )
+    if not accept:
+        notices.expense_refused(item)
     if not report.items.filter(status=ExpenseItemStatus.PENDING).exists():
         report.state = ExpenseReportState.REVIEWED
         report.reviewed_at = timezone.now()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from incubator import audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
-from incubator.funding import eligibility
+from incubator.funding import eligibility, notices
 from incubator.funding.common import (
     eur,
     locked_grant,
@@ -397,6 +397,7 @@ def grant_award(
         programme_id=grant.venture.programme_id,
         after={"undertaking": aid.undertaking, "amount": aid.amount, "granted_on": decided_on},
     )
+    notices.grant_awarded(grant)
     return grant
 
 

@@ -16,7 +16,7 @@ from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember, User, Venture
 from incubator.path.services import _enrolment_create
-from incubator.selection import submission
+from incubator.selection import notices, submission
 from incubator.selection.models import (
     Application,
     Call,
@@ -169,6 +169,7 @@ def _transition(
         after={"state": to, **changes},
         reason=reason,
     )
+    notices.application_moved(application)
     return application
 
 
@@ -331,6 +332,7 @@ def evaluator_assign(*, actor, application: Application, evaluator: User) -> Eva
     )
     if application.state == S.ELIGIBLE:
         _transition(actor=actor, application=application, to=S.UNDER_EVALUATION)
+    notices.evaluator_assigned(evaluation)
     return evaluation
 
 
@@ -467,6 +469,7 @@ def call_compute_ranking(*, actor, call: Call) -> list[Application]:
         programme_id=call.programme_id,
         after={"ranking": [[a.pk, str(a.score)] for a in ranked]},
     )
+    notices.ranking_published(call, ranked)
     return ranked
 
 

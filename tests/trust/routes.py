@@ -131,6 +131,18 @@ def _month(full) -> dict:
     return {"year": day.year, "month": day.month}
 
 
+def _notification(full):
+    """A notification of the programme's participant (a person's own, whatever the programme)."""
+    from incubator.notifications.models import Notification
+
+    found, _created = Notification.objects.get_or_create(
+        recipient=full.world.participant,
+        key=f"trust:{full.programme.pk}",
+        defaults={"kind": "ranking_published", "subject": "Ranking", "body": "Published", "language": "en"},
+    )
+    return found
+
+
 def entries(names: str, entry: Entry) -> dict[str, Entry]:
     return dict.fromkeys(names.split(), entry)
 
@@ -245,6 +257,7 @@ ID_ROUTES: dict[str, Entry] = {
     "mentoring:timesheet-export": Entry(lambda o: {"tutor_pk": o.profile.pk, **_month(o), "fmt": "csv"}, owner="tutor"),
     "mentoring:venture-log": Entry(lambda o: {"venture_pk": o.venture.pk}),
     "mentoring:action-item-done": Entry(pk("action_item"), owner="tutor"),
+    "notifications:read": Entry(lambda o: {"pk": _notification(o).pk}, owner="participant"),
     "admin:view_on_site": Entry(
         lambda o: {"content_type_id": ContentType.objects.get_for_model(Person).pk, "object_id": o.person.pk},
         note="no model has get_absolute_url: the shortcut answers 404 for any object",
@@ -257,6 +270,7 @@ TOKEN_ROUTES = {
     "calendar-feed": "the token is the credential",
     "account_confirm_email": "the e-mail verification key is the credential (tests/accounts)",
     "account_reset_password_from_key": "the password reset key is the credential (tests/accounts)",
+    "notifications:unsubscribe": "the signed token is the credential (RFC 8058 one-click, no login)",
 }
 
 # Routes anyone may open without logging in.
@@ -283,6 +297,7 @@ PUBLIC = {
     "admin:jsi18n": "the admin's translation catalogue (static text)",
     "calendar-feed": "the secret token in the URL is the credential",
     "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
+    "notifications:unsubscribe": "a mail client posts the one-click unsubscribe without a session",
 }
 
 
@@ -341,6 +356,8 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
         )[0],
         "admin",
     ),
+    "incubator.notification": (lambda o: _notification(o), "admin"),
+    "incubator.digest": (lambda o: None, "admin"),
 }
 
 
