@@ -1,300 +1,138 @@
-"""Reads across the selection's models for the evaluators' workspace and the
-coordinators' selection board: funnel, progress, disagreement, calibration and the
-ranking preview. Each is a fixed number of queries, whatever the number of rows."""
+"""Reads of the applicant portal across models: the public list of calls, a call's public
+page, the published ranking, an applicant's applications with their history, and the
+office's list of a call's submissions. Each in a bounded number of queries."""
 
-import datetime as dt
-import statistics
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
-from incubator import access
-from incubator.models import User
-from incubator.selection.blind import application_label, hides_identity
-from incubator.selection.models import Application, Call, Criterion, Evaluation, Moderation, Score
-from incubator.selection.models import ApplicationState as S
+from incubator import access, audit
+from incubator.models import ApplicantKind, TeamMember, Theme
+from incubator.selection.models import (
+    Answer,
+    Application,
+    ApplicationState,
+    Call,
+    CallDocument,
+    CoApplicantInvitation,
+    IntegrationRequest,
+)
+from incubator.selection.submission import form_of
 
-THREE = Decimal("0.001")
+PUBLIC_CACHE_SECONDS = 60
 
 
-# --- the evaluator's workspace ------------------------------------------------------------
-
-
-def evaluator_assignments(user) -> QuerySet:
-    """The user's own evaluations (to do, draft, submitted, recused), with their call."""
-    return (
-        Evaluation.objects.filter(evaluator=user)
-        .select_related("application__call", "application__venture")
-        .order_by("application__call__evaluation_deadline", "application__call_id", "application_id")
+def public_calls() -> dict[str, list[Call]]:
+    """Open, upcoming and closed-with-ranking calls (3 queries: calls with programme,
+    documents). Kept in the cache for a minute for anonymous visitors: the figures change
+    only when the office edits a call."""
+    key = f"selection:public-calls:{get_language()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    now = timezone.now()
+    calls = list(
+        Call.objects.select_related("programme")
+        .filter(Q(closes_at__gt=now) | Q(ranking_published_at__isnull=False))
+        .prefetch_related(Prefetch("documents", queryset=CallDocument.objects.order_by("order", "id")))
+        .order_by("closes_at", "id")
     )
-
-
-def is_overdue(evaluation: Evaluation, now: dt.datetime | None = None) -> bool:
-    deadline = evaluation.application.call.evaluation_deadline
-    return bool(deadline and deadline < (now or timezone.now()) and evaluation.progress in ("todo", "draft"))
-
-
-def criteria_with_rubric(call: Call) -> QuerySet:
-    return call.criteria.prefetch_related("bands")
-
-
-# --- the coordinator's board ---------------------------------------------------------------
-
-
-@dataclass
-class FunnelStep:
-    state: str
-    label: str
-    count: int
-
-
-def funnel(call: Call) -> list[FunnelStep]:
-    counts = dict(call.applications.order_by().values_list("state").annotate(n=Count("pk")))
-    return [FunnelStep(state, label, counts.get(state, 0)) for state, label in S.choices]
-
-
-@dataclass
-class EvaluatorProgress:
-    evaluator: User
-    assigned: int
-    submitted: int
-    draft: int
-    todo: int
-    recused: int
-    overdue: int
-
-
-def evaluator_progress(call: Call, now: dt.datetime | None = None) -> list[EvaluatorProgress]:
-    late = bool(call.evaluation_deadline and call.evaluation_deadline < (now or timezone.now()))
-    active = Q(conflict_declared=False, submitted_at__isnull=True)
-    rows = list(
-        Evaluation.objects.filter(application__call=call)
-        .order_by()
-        .values("evaluator")
-        .annotate(
-            assigned=Count("pk"),
-            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
-            draft=Count("pk", filter=active & Q(draft_saved_at__isnull=False)),
-            todo=Count("pk", filter=active & Q(draft_saved_at__isnull=True)),
-            recused=Count("pk", filter=Q(conflict_declared=True)),
-        )
-    )
-    users = User.objects.in_bulk([r["evaluator"] for r in rows])
-    result = [
-        EvaluatorProgress(
-            evaluator=users[r["evaluator"]],
-            assigned=r["assigned"],
-            submitted=r["submitted"],
-            draft=r["draft"],
-            todo=r["todo"],
-            recused=r["recused"],
-            overdue=(r["draft"] + r["todo"]) if late else 0,
-        )
-        for r in rows
-    ]
-    return sorted(result, key=lambda p: (-p.overdue, -(p.todo + p.draft), p.evaluator.pk))
-
-
-def call_evaluations(call: Call) -> QuerySet:
-    """Every assignment of the call, for the coordinator (conflicts and their reasons included)."""
-    return (
-        Evaluation.objects.filter(application__call=call)
-        .select_related("evaluator", "application__venture")
-        .order_by("application__submitted_at", "application_id", "pk")
-    )
-
-
-@dataclass
-class CriterionSpread:
-    criterion: Criterion
-    low: Decimal | None
-    high: Decimal | None
-
-    @property
-    def spread(self) -> Decimal | None:
-        return None if self.low is None else self.high - self.low
-
-
-@dataclass
-class Disagreement:
-    application: Application
-    totals: list[Decimal]
-    spread: Decimal
-    flagged: bool
-    criteria: list[CriterionSpread] = field(default_factory=list)
-    moderation: Moderation | None = None
-
-
-def disagreements(call: Call) -> list[Disagreement]:
-    """Applications with two or more submitted evaluations: the spread (highest minus
-    lowest) of the weighted totals and of each criterion, flagged above the call's
-    threshold. Most disagreed first."""
-    totals: dict[int, list[Decimal]] = {}
-    for application_id, total in Evaluation.objects.filter(
-        application__call=call, submitted_at__isnull=False
-    ).values_list("application_id", "weighted_total"):
-        totals.setdefault(application_id, []).append(total)
-    several = [pk for pk, values in totals.items() if len(values) >= 2]
-    spreads = {
-        (r["evaluation__application_id"], r["criterion_id"]): (r["low"], r["high"])
-        for r in Score.objects.filter(evaluation__application_id__in=several, evaluation__submitted_at__isnull=False)
-        .order_by()
-        .values("evaluation__application_id", "criterion_id")
-        .annotate(low=Min("value"), high=Max("value"))
+    for call in calls:
+        labelled(call)
+    found = {
+        "open": [c for c in calls if c.opens_at <= now < c.closes_at],
+        "upcoming": [c for c in calls if c.opens_at > now],
+        "closed": [c for c in calls if c.closes_at <= now],
     }
-    criteria = list(call.criteria.all())
-    applications = Application.objects.filter(pk__in=several).select_related("venture", "moderation")
-    threshold = call.disagreement_threshold
-    result = []
-    for application in applications:
-        values = sorted(totals[application.pk])
-        spread = values[-1] - values[0]
-        result.append(
-            Disagreement(
-                application=application,
-                totals=values,
-                spread=spread,
-                flagged=threshold is not None and spread > threshold,
-                criteria=[CriterionSpread(c, *spreads.get((application.pk, c.pk), (None, None))) for c in criteria],
-                moderation=getattr(application, "moderation", None),
-            )
-        )
-    return sorted(result, key=lambda d: (-d.spread, d.application.pk))
+    cache.set(key, found, PUBLIC_CACHE_SECONDS)
+    return found
 
 
-@dataclass
-class Calibration:
-    evaluator: User
-    evaluations: int
-    mean: Decimal
-    spread: Decimal
-    bias: Decimal
-    tendency: str  # "lenient", "severe" or "in_line"
-
-    @property
-    def tendency_label(self) -> str:
-        return {"lenient": _("lenient"), "severe": _("severe")}.get(self.tendency, _("in line with the panel"))
+def labelled(call: Call) -> Call:
+    """The call's applicant kinds and themes as words of the current language."""
+    call.kind_labels = [str(ApplicantKind(k).label) for k in call.eligible_applicant_kinds if k in ApplicantKind.values]
+    call.theme_labels = [str(Theme(t).label) if t in Theme.values else t for t in call.themes]
+    return call
 
 
-def calibration(call: Call) -> list[Calibration]:
-    """Each evaluator's mean and spread (standard deviation) of their weighted totals,
-    and their bias: how far, on average, they score above (lenient) or below (severe)
-    the panel's mean of the same applications. A bias within 5 % of the highest possible
-    total counts as in line."""
-    rows = list(
-        Evaluation.objects.filter(application__call=call, submitted_at__isnull=False).values_list(
-            "application_id", "evaluator_id", "weighted_total"
-        )
+def public_call(pk: int) -> Call:
+    return labelled(Call.objects.select_related("programme").prefetch_related("documents", "faqs").get(pk=pk))
+
+
+def published_ranking(call: Call) -> QuerySet:
+    """The graduatoria by protocol number: no names, no venture titles."""
+    return (
+        Application.objects.filter(call=call, rank__isnull=False)
+        .order_by("rank", "submitted_at", "id")
+        .only("protocol_number", "rank", "score", "state", "submitted_at")
     )
-    by_application: dict[int, list[Decimal]] = {}
-    for application_id, _evaluator, total in rows:
-        by_application.setdefault(application_id, []).append(total)
-    panel = {pk: sum(v) / len(v) for pk, v in by_application.items()}
-    top = sum((c.weight * c.max_score for c in call.criteria.all()), Decimal(0))
-    tolerance = top * Decimal("0.05")
-    own: dict[int, list[tuple[int, Decimal]]] = {}
-    for application_id, evaluator_id, total in rows:
-        own.setdefault(evaluator_id, []).append((application_id, total))
-    users = User.objects.in_bulk(list(own))
-    result = []
-    for evaluator_id, items in own.items():
-        values = [t for _a, t in items]
-        shared = [t - panel[a] for a, t in items if len(by_application[a]) >= 2]
-        bias = (sum(shared) / len(shared)) if shared else Decimal(0)
-        tendency = "lenient" if bias > tolerance else "severe" if bias < -tolerance else "in_line"
-        result.append(
-            Calibration(
-                evaluator=users[evaluator_id],
-                evaluations=len(values),
-                mean=(sum(values) / len(values)).quantize(THREE),
-                spread=Decimal(statistics.pstdev(values)).quantize(THREE),
-                bias=Decimal(bias).quantize(THREE),
-                tendency=tendency,
-            )
-        )
-    return sorted(result, key=lambda c: (-abs(c.bias), c.evaluator.pk))
+
+
+def my_applications(user) -> QuerySet:
+    return (
+        access.visible(user, Application)
+        .filter(venture__in=access.own_venture_ids(user))
+        .select_related("call", "venture")
+        .order_by("-created_at", "-id")
+    )
 
 
 @dataclass
-class RankingRow:
-    position: int
+class Draft:
     application: Application
-    score: Decimal
-    mean: Decimal | None
-    moderation: Moderation | None
-    outcome: str  # "admit", "waitlist", "below"
-    tie_note: str = ""
-
-    @property
-    def outcome_label(self) -> str:
-        return {
-            "admit": _("within the places"),
-            "waitlist": _("above the threshold, no place left"),
-            "below": _("below the pass threshold"),
-        }[self.outcome]
+    sections: list
+    answers: dict
+    budget: list
+    team: list
+    invitations: list
+    is_lead: bool
 
 
-def ranking_preview(call: Call) -> list[RankingRow]:
-    """The ranking as it stands (or as published): score = the agreed score where
-    moderated, else the mean of the submitted weighted totals; ties broken by earlier
-    submission, then by the application's number (as ``call_compute_ranking``)."""
-    applications = list(
-        call.applications.filter(state__in=[S.EVALUATED, S.ADMITTED, S.WAITLISTED, S.REJECTED])
-        .select_related("venture", "moderation")
-        .annotate(mean=Avg("evaluations__weighted_total", filter=Q(evaluations__submitted_at__isnull=False)))
+def draft(user, application: Application) -> Draft:
+    answers = {a.question_id: a for a in Answer.objects.filter(application=application)}
+    team = list(TeamMember.objects.filter(venture_id=application.venture_id).select_related("person"))
+    return Draft(
+        application=application,
+        sections=form_of(application.call_id),
+        answers=answers,
+        budget=list(application.budget_items.all()),
+        team=team,
+        invitations=list(CoApplicantInvitation.objects.filter(application=application)),
+        is_lead=any(m.person.user_id == user.pk and m.role == TeamMember.TeamRole.LEAD for m in team),
     )
+
+
+def state_history(application: Application) -> list[dict]:
+    """Each state the application went through, with its date and reason (audit trail)."""
     rows = []
-    for application in applications:
-        moderation = getattr(application, "moderation", None)
-        if call.ranking_published_at and application.score is not None:
-            score = application.score
-        elif moderation:
-            score = moderation.agreed_score
-        elif application.mean is not None:
-            score = application.mean.quantize(THREE)
-        else:
-            continue
-        rows.append((application, score, moderation))
-    rows.sort(key=lambda r: (-r[1], r[0].submitted_at, r[0].pk))
-    free = call.places
-    result = []
-    for position, (application, score, moderation) in enumerate(rows, start=1):
-        if score >= call.pass_threshold and free > 0:
-            outcome, free = "admit", free - 1
-        elif score >= call.pass_threshold:
-            outcome = "waitlist"
-        else:
-            outcome = "below"
-        result.append(
-            RankingRow(
-                position=position,
-                application=application,
-                score=score,
-                mean=application.mean,
-                moderation=moderation,
-                outcome=outcome,
+    for event in audit.history(application).order_by("at", "id"):
+        state = (event.after or {}).get("state")
+        if state:
+            rows.append({"state": ApplicationState(state).label, "at": event.at, "reason": event.reason})
+    return rows
+
+
+def integration_requests(application: Application) -> list[IntegrationRequest]:
+    return list(IntegrationRequest.objects.filter(application=application).prefetch_related("files"))
+
+
+def office_submissions(user, call: Call, state: str = "") -> QuerySet:
+    """A call's applications as the office screens them (drafts excluded), by state."""
+    applications = (
+        access.visible(user, Application)
+        .filter(call=call)
+        .exclude(state=ApplicationState.DRAFT)
+        .select_related("venture")
+        .annotate(
+            open_requests=Count(
+                "integration_requests", filter=Q(integration_requests__state=IntegrationRequest.State.OPEN)
             )
         )
-    for before, after in zip(result, result[1:], strict=False):
-        if before.score == after.score:
-            note = _("Tied at %(score)s: submitted earlier (%(when)s), so ranked first.") % {
-                "score": before.score,
-                "when": timezone.localtime(before.application.submitted_at).strftime("%d/%m/%Y %H:%M:%S"),
-            }
-            before.tie_note = before.tie_note or note
-            after.tie_note = after.tie_note or _("Tied at %(score)s: submitted later.") % {"score": after.score}
-    return result
-
-
-def coordinated_calls(user) -> QuerySet:
-    calls = access.visible(user, Call)
-    if not access.is_admin(user):
-        calls = calls.filter(programme__in=access.coordinated(user))
-    return calls.select_related("programme").annotate(applications_count=Count("applications")).order_by("-opens_at")
-
-
-def label_for(user, application: Application) -> str:
-    return application_label(application, blind=hides_identity(user, application.call))
+        .order_by("protocol_number", "id")
+    )
+    if state:
+        applications = applications.filter(state=state)
+    return applications

@@ -1,367 +1,408 @@
-"""The selection's pages: the evaluators' workspace (my evaluations, reading an
-application, scoring, declaring a conflict, my export) and the coordinators' selection
-board of a call (funnel, assignment, progress, disagreement, calibration, ranking).
-
-Records are looked up through ``incubator.access`` and the page's role (404 otherwise);
-reads go through ``selectors``, writes through ``services`` / ``reviews``."""
-
-import csv
+"""The applicant portal's pages: public calls, a call's page and its documents, the
+published ranking (no login); the applicant's applications, the draft form with its
+autosave endpoint, files, budget, team, the check before submitting, submission, receipt
+and withdrawal; answers to integration requests. Records are looked up through
+``incubator.access`` (another applicant's draft answers 404); writes are service calls."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from incubator import access
+from incubator import services as core_services
 from incubator.exceptions import NotPermitted
-from incubator.models import Role, RoleAssignment, TeamMember, User
-from incubator.selection import reviews, selectors, services
-from incubator.selection.blind import application_label, hides_identity
-from incubator.selection.models import Application, ApplicationState, Call, Criterion, Evaluation
-from incubator.selection.page_forms import (
-    SUBMIT,
-    AssignForm,
-    ConflictForm,
-    ModerationForm,
-    ReassignForm,
-    RubricForm,
-    ScoreForm,
+from incubator.models import Person, Role
+from incubator.selection import applying, office, selectors, services, submission
+from incubator.selection.forms_portal import (
+    BudgetItemForm,
+    IntegrationAnswerForm,
+    InvitationAcceptForm,
+    InviteForm,
+    StartForm,
+    WithdrawForm,
 )
-from incubator.services import validation_message
+from incubator.selection.models import (
+    Answer,
+    Application,
+    ApplicationState,
+    BudgetItem,
+    Call,
+    CallDocument,
+    CoApplicantInvitation,
+    IntegrationFile,
+    IntegrationRequest,
+    Question,
+    QuestionKind,
+)
+from incubator.uploads import accepted_extensions, content_type_for, shown_name
 
 
-def _refused(form, error: ValidationError) -> None:
-    for field, texts in validation_message(error).items():
-        form.add_error(field if field in form.fields else None, texts)
-
-
-def _message(request: HttpRequest, error: Exception) -> None:
+def errors_of(error: Exception) -> dict[str, list[str]]:
     if isinstance(error, NotPermitted):
-        messages.error(request, error.message)
-    else:
-        for texts in validation_message(error).values():
-            for text in texts:
-                messages.error(request, text)
+        return {"non_field_errors": [str(error.message)]}
+    return core_services.validation_message(error)
 
 
-# --- evaluators -------------------------------------------------------------------------
+def flash(request: HttpRequest, error: Exception) -> None:
+    for lines in errors_of(error).values():
+        for line in lines:
+            messages.error(request, line)
 
 
-def _own_evaluation(request: HttpRequest, pk: int) -> Evaluation:
-    """The user's own evaluation, else 404 (a coordinator reads the board instead)."""
-    evaluation = access.get_visible(
-        request.user, Evaluation.objects.select_related("application__call__programme", "application__venture"), pk=pk
-    )
-    if evaluation.evaluator_id != request.user.pk:
-        raise Http404()
-    return evaluation
-
-
-@login_required
-def my_evaluations(request: HttpRequest) -> HttpResponse:
-    if not access.programmes(request.user, Role.EVALUATOR):
-        raise Http404()
-    now = timezone.now()
-    rows = [
-        {
-            "evaluation": evaluation,
-            "call": evaluation.application.call,
-            "label": application_label(
-                evaluation.application, blind=hides_identity(request.user, evaluation.application.call)
-            ),
-            "overdue": selectors.is_overdue(evaluation, now),
-        }
-        for evaluation in selectors.evaluator_assignments(request.user)
-    ]
-    return render(request, "incubator/selection/my_evaluations.html", {"rows": rows})
-
-
-def _reading_context(request: HttpRequest, evaluation: Evaluation) -> dict:
-    application = evaluation.application
-    call = application.call
-    blind = hides_identity(request.user, call)
-    team = list(TeamMember.objects.filter(venture=application.venture).select_related("person").order_by("role", "pk"))
-    return {
-        "evaluation": evaluation,
-        "application": application,
-        "venture": application.venture,
-        "call": call,
-        "blind": blind,
-        "label": application_label(application, blind=blind),
-        "team": team,
-        "legal_form": application.venture.legal_forms.order_by("-effective_on", "-pk").first(),
-        "checklist": application.checklist_answers.select_related("item").order_by("item__order", "item_id"),
-        "criteria": selectors.criteria_with_rubric(call),
-        "overdue": selectors.is_overdue(evaluation),
-    }
-
-
-@login_required
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reading the application (printable: the print style sheet hides the actions)."""
-    evaluation = _own_evaluation(request, pk)
-    return render(request, "incubator/selection/evaluation_detail.html", _reading_context(request, evaluation))
-
-
-@login_required
-def evaluation_score(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _own_evaluation(request, pk)
-    criteria = list(selectors.criteria_with_rubric(evaluation.application.call))
-    if evaluation.progress in ("submitted", "recused"):
-        return redirect("selection-evaluation", pk=evaluation.pk)
-    if request.method == "POST":
-        submitting = request.POST.get("action") == SUBMIT
-        form = ScoreForm(request.POST, criteria=criteria, submitting=submitting)
-        if form.is_valid():
-            write = services.evaluation_submit_scores if submitting else services.evaluation_save_draft
-            try:
-                write(
-                    actor=request.user,
-                    evaluation=evaluation,
-                    scores=form.scores(),
-                    comment=form.cleaned_data["comment"],
-                    criterion_comments=form.criterion_comments(),
-                )
-            except ValidationError as error:
-                _refused(form, error)
-            else:
-                messages.success(request, _("Scores submitted.") if submitting else _("Draft saved."))
-                if submitting:
-                    return redirect("selection-my-evaluations")
-                return redirect("selection-score", pk=evaluation.pk)
-    else:
-        initial = {"comment": evaluation.comment}
-        for score in evaluation.scores.all():
-            initial[f"score_{score.criterion_id}"] = score.value
-            initial[f"comment_{score.criterion_id}"] = score.comment
-        form = ScoreForm(initial=initial, criteria=criteria)
-    context = _reading_context(request, evaluation)
-    context["form"] = form
-    return render(request, "incubator/selection/evaluation_score.html", context)
-
-
-@login_required
-def evaluation_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _own_evaluation(request, pk)
-    form = ConflictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_declare_conflict(
-                actor=request.user, evaluation=evaluation, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request, _("Conflict of interest declared: the coordinator will reassign the application.")
-            )
-            return redirect("selection-my-evaluations")
-    context = _reading_context(request, evaluation)
-    context["form"] = form
-    return render(request, "incubator/selection/evaluation_conflict.html", context)
-
-
-@login_required
-def my_evaluations_export(request: HttpRequest) -> HttpResponse:
-    """The evaluator's own scores as CSV. Named by date only, and on a blind call the
-    application appears by number: neither the file nor its name carries who applied."""
-    if not access.programmes(request.user, Role.EVALUATOR):
-        raise Http404()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="my-evaluations-{timezone.localdate():%Y%m%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Call"), _("Application"), _("State"), _("Criterion"), _("Score"), _("Comment")])
-    evaluations = selectors.evaluator_assignments(request.user).prefetch_related("scores__criterion")
-    for evaluation in evaluations:
-        call = evaluation.application.call
-        label = application_label(evaluation.application, blind=hides_identity(request.user, call))
-        state = progress_labels()[evaluation.progress]
-        writer.writerow([call.title, label, state, "", evaluation.weighted_total or "", evaluation.comment])
-        for score in evaluation.scores.all():
-            writer.writerow([call.title, label, state, score.criterion.name, score.value or "", score.comment])
+def attachment(file, name: str) -> FileResponse:
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=shown_name(name))
+    response["Content-Type"] = content_type_for(name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def progress_labels() -> dict[str, str]:
-    return {"todo": _("To do"), "draft": _("Draft"), "submitted": _("Submitted"), "recused": _("Recused")}
+# --- public ------------------------------------------------------------------------------
 
 
-# --- coordinators -----------------------------------------------------------------------
-
-
-def _coordinated_call(request: HttpRequest, pk: int) -> Call:
-    call = access.get_visible(request.user, Call.objects.select_related("programme"), pk=pk)
-    if not access.has_role(request.user, call.programme_id, Role.COORDINATOR):
-        raise Http404()
-    return call
-
-
-@login_required
+@require_GET
 def calls(request: HttpRequest) -> HttpResponse:
-    if not (access.coordinated(request.user) or access.is_admin(request.user)):
-        raise Http404()
-    return render(request, "incubator/selection/calls.html", {"calls": selectors.coordinated_calls(request.user)})
+    return render(request, "selection/calls.html", {"groups": selectors.public_calls(), "now": timezone.now()})
+
+
+@require_GET
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        call = selectors.public_call(pk)
+    except Call.DoesNotExist:
+        raise Http404() from None
+    now = timezone.now()
+    apply_url = reverse("selection:apply", args=[call.pk])
+    if not request.user.is_authenticated:
+        apply_url = f"{reverse('login')}?next={apply_url}"
+    return render(
+        request,
+        "selection/call_detail.html",
+        {
+            "call": call,
+            "is_open": call.opens_at <= now < call.closes_at,
+            "now": now,
+            "apply_url": apply_url,
+            "coordinates": access.has_role(request.user, call.programme_id, Role.COORDINATOR),
+        },
+    )
+
+
+@require_GET
+def call_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = get_object_or_404(CallDocument, pk=document_pk, call_id=pk)
+    return attachment(document.file, document.file.name)
+
+
+@require_GET
+def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk, ranking_published_at__isnull=False)
+    return render(request, "selection/ranking.html", {"call": call, "rows": selectors.published_ranking(call)})
+
+
+# --- the applicant -----------------------------------------------------------------------
 
 
 @login_required
-def board(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _coordinated_call(request, pk)
-    ranking = selectors.ranking_preview(call)
-    context = {
-        "call": call,
-        "criteria": selectors.criteria_with_rubric(call),
-        "funnel": selectors.funnel(call),
-        "progress": selectors.evaluator_progress(call),
-        "disagreements": selectors.disagreements(call),
-        "calibration": selectors.calibration(call),
-        "ranking": ranking,
-        "tied": any(row.tie_note for row in ranking),
-        "assign_form": AssignForm(),
-        "recused": selectors.call_evaluations(call).filter(
-            conflict_declared=True, application__state__in=reviews.ASSIGNABLE
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    return render(request, "selection/my_applications.html", {"applications": selectors.my_applications(request.user)})
+
+
+@login_required
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    existing = applying.applications_of(request.user, call).first()
+    if existing is not None:
+        return redirect("selection:application", existing.pk)
+    has_person = Person.objects.filter(user=request.user).exists()
+    form = StartForm(request.POST or None, call=call, has_person=has_person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = applying.draft_start(actor=request.user, call=call, **form.cleaned_data)
+        except (ValidationError, NotPermitted) as error:
+            form.add_service_errors(errors_of(error))
+        else:
+            return redirect("selection:application", application.pk)
+    return render(request, "selection/apply.html", {"call": call, "form": form})
+
+
+def _mine(request: HttpRequest, pk: int) -> Application:
+    """The application if the user is on its team or coordinates its programme (else 404)."""
+    return access.get_visible(request.user, Application.objects.select_related("call__programme", "venture"), pk=pk)
+
+
+def _own(request: HttpRequest, pk: int) -> Application:
+    """Only the applicants' own (coordinators use the office pages)."""
+    return access.get_visible(
+        request.user,
+        Application.objects.select_related("call__programme", "venture").filter(
+            venture__in=access.own_venture_ids(request.user)
         ),
-        "pending": call.applications.filter(
-            state__in=[ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE, ApplicationState.UNDER_EVALUATION]
-        ).count(),
-        "deciding": call.applications.filter(state=ApplicationState.EVALUATED, rank__isnull=False).exists(),
-    }
-    return render(request, "incubator/selection/board.html", context)
+        pk=pk,
+    )
 
 
 @login_required
-def board_applications(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _coordinated_call(request, pk)
-    state = request.GET.get("state", "")
-    applications = call.applications.select_related("venture").order_by("submitted_at", "pk")
-    if state in ApplicationState.values:
-        applications = applications.filter(state=state)
-    evaluations: dict[int, list[Evaluation]] = {}
-    for evaluation in selectors.call_evaluations(call).filter(application__in=applications):
-        evaluations.setdefault(evaluation.application_id, []).append(evaluation)
-    rows = [(application, evaluations.get(application.pk, [])) for application in applications]
-    label = ApplicationState(state).label if state in ApplicationState.values else ""
-    context = {"call": call, "rows": rows, "state_label": label, "now": timezone.now()}
-    return render(request, "incubator/selection/board_applications.html", context)
+@require_GET
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if application.state == ApplicationState.DRAFT:
+        draft = selectors.draft(request.user, application)
+        return render(
+            request,
+            "selection/draft.html",
+            {
+                "draft": draft,
+                "application": application,
+                "call": application.call,
+                "sections": [
+                    (section, [(q, draft.answers.get(q.pk), _accept(q)) for q in section.questions.all()])
+                    for section in draft.sections
+                ],
+                "budget_form": BudgetItemForm(),
+                "invite_form": InviteForm(),
+                "budget_total": sum((i.amount for i in draft.budget), 0),
+                "yes_no": [("yes", _("Yes")), ("no", _("No"))],
+            },
+        )
+    return render(
+        request,
+        "selection/status.html",
+        {
+            "application": application,
+            "call": application.call,
+            "history": selectors.state_history(application),
+            "requests": selectors.integration_requests(application),
+            "ranking_published": bool(application.call.ranking_published_at),
+            "withdraw_form": WithdrawForm(),
+            "can_withdraw": application.state in services.OPEN_STATES and timezone.now() < application.call.closes_at,
+            "answer_form": IntegrationAnswerForm(),
+        },
+    )
+
+
+def _accept(question: Question) -> str:
+    if question.kind != QuestionKind.FILE:
+        return ""
+    return ",".join(accepted_extensions(submission.upload_policy(question).kinds))
+
+
+def _posted_answers(request: HttpRequest, application: Application) -> dict:
+    values = {}
+    for question in Question.objects.filter(section__call_id=application.call_id).exclude(kind=QuestionKind.FILE):
+        name = submission.field_name(question)
+        if question.kind == QuestionKind.MULTIPLE:
+            if name in request.POST or f"{name}-present" in request.POST:
+                values[name] = request.POST.getlist(name)
+        elif name in request.POST:
+            values[name] = request.POST[name]
+    return values
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @login_required
 @require_POST
-def board_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _coordinated_call(request, pk)
-    form = AssignForm(request.POST)
+def application_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The save button and the autosave's fetch (JSON answer); files come with the form."""
+    application = _own(request, pk)
+    try:
+        problems = applying.answers_save(
+            actor=request.user, application=application, values=_posted_answers(request, application)
+        )
+        for question in Question.objects.filter(section__call_id=application.call_id, kind=QuestionKind.FILE):
+            upload = request.FILES.get(submission.field_name(question))
+            if upload:
+                applying.answer_file_upload(actor=request.user, application=application, question=question, file=upload)
+    except (ValidationError, NotPermitted) as error:
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "errors": errors_of(error)}, status=400)
+        flash(request, error)
+        return redirect("selection:application", pk)
+    if _wants_json(request):
+        return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S"), "errors": problems})
+    for _name, problem in problems.items():
+        messages.warning(request, f"{_('Saved, but check this answer')}: {problem}")
+    messages.success(request, _("Draft saved."))
+    return redirect("selection:application", pk)
+
+
+@login_required
+@require_GET
+def answer_file(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+    application = _mine(request, pk)
+    answer = get_object_or_404(Answer, application=application, question_id=question_pk)
+    if not answer.file:
+        raise Http404()
+    return attachment(answer.file, answer.file_name or answer.file.name)
+
+
+@login_required
+@require_POST
+def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = BudgetItemForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{form.fields['per_application'].label}: {error}")
-        return redirect("selection-board", pk=call.pk)
+        for field, lines in form.errors.items():
+            for line in lines:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {line}")
+        return redirect(f"{reverse('selection:application', args=[pk])}#budget")
     try:
-        outcome = reviews.call_assign_evaluators(
-            actor=request.user, call=call, per_application=form.cleaned_data["per_application"]
-        )
+        applying.budget_item_add(actor=request.user, application=application, **form.cleaned_data)
     except (ValidationError, NotPermitted) as error:
-        _message(request, error)
-    else:
-        messages.success(request, _("%(n)s assignments made.") % {"n": len(outcome["assigned"])})
-        if outcome["short"]:
-            messages.warning(
-                request,
-                _("%(n)s applications are still short of evaluators: add evaluators to the programme.")
-                % {"n": len(outcome["short"])},
-            )
-    return redirect("selection-board", pk=call.pk)
+        flash(request, error)
+    return redirect(f"{reverse('selection:application', args=[pk])}#budget")
 
 
 @login_required
 @require_POST
-def board_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _coordinated_call(request, pk)
+def budget_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    item = get_object_or_404(BudgetItem, pk=item_pk, application=application)
     try:
-        services.call_compute_ranking(actor=request.user, call=call)
+        applying.budget_item_remove(actor=request.user, item=item)
     except (ValidationError, NotPermitted) as error:
-        _message(request, error)
-    else:
-        messages.success(request, _("Ranking published."))
-    return redirect("selection-board", pk=call.pk)
+        flash(request, error)
+    return redirect(f"{reverse('selection:application', args=[pk])}#budget")
 
 
 @login_required
 @require_POST
-def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _coordinated_call(request, pk)
-    try:
-        outcome = services.call_decide_ranking(actor=request.user, call=call)
-    except (ValidationError, NotPermitted) as error:
-        _message(request, error)
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for line in form.errors.get("email", []):
+            messages.error(request, f"{_('E-mail')}: {line}")
     else:
-        messages.success(
-            request, _("Decided: %(admitted)s admitted, %(waitlisted)s waitlisted, %(rejected)s rejected.") % outcome
-        )
-    return redirect("selection-board", pk=call.pk)
+        try:
+            applying.invitation_create(actor=request.user, application=application, email=form.cleaned_data["email"])
+        except (ValidationError, NotPermitted) as error:
+            flash(request, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+    return redirect(f"{reverse('selection:application', args=[pk])}#team")
 
 
 @login_required
-def board_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = access.get_visible(
-        request.user, Evaluation.objects.select_related("application__call", "application__venture", "evaluator"), pk=pk
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        CoApplicantInvitation.objects.select_related("application__call", "application__venture"), token=token
     )
-    call = _coordinated_call(request, evaluation.application.call_id)
-    taken = Evaluation.objects.filter(application=evaluation.application).values("evaluator")
-    evaluators = User.objects.filter(
-        pk__in=RoleAssignment.objects.filter(programme=call.programme_id, role=Role.EVALUATOR).values("user")
-    ).exclude(pk__in=taken)
-    form = ReassignForm(request.POST or None, evaluators=evaluators.order_by("last_name", "username"))
+    has_person = Person.objects.filter(user=request.user).exists()
+    form = InvitationAcceptForm(request.POST or None, has_person=has_person)
     if request.method == "POST" and form.is_valid():
         try:
-            reviews.evaluation_reassign(actor=request.user, evaluation=evaluation, **form.cleaned_data)
-        except ValidationError as error:
-            _refused(form, error)
+            application = applying.invitation_accept(actor=request.user, token=token, **form.cleaned_data)
+        except (ValidationError, NotPermitted) as error:
+            form.add_service_errors(errors_of(error))
         else:
-            messages.success(request, _("Application reassigned."))
-            return redirect("selection-board", pk=call.pk)
+            messages.success(request, _("You have joined the application."))
+            return redirect("selection:application", application.pk)
+    return render(request, "selection/invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@require_GET
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    now = timezone.now()
     return render(
-        request, "incubator/selection/board_reassign.html", {"call": call, "evaluation": evaluation, "form": form}
+        request,
+        "selection/check.html",
+        {
+            "application": application,
+            "call": application.call,
+            "missing": submission.missing_by_section(application),
+            "is_open": application.call.opens_at <= now < application.call.closes_at,
+        },
     )
 
 
 @login_required
-def board_moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    application = access.get_visible(request.user, Application.objects.select_related("call", "venture"), pk=pk)
-    call = _coordinated_call(request, application.call_id)
-    disagreement = next((d for d in selectors.disagreements(call) if d.application.pk == application.pk), None)
-    form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reviews.application_moderate(actor=request.user, application=application, **form.cleaned_data)
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Agreed score recorded."))
-            return redirect("selection-board", pk=call.pk)
-    context = {"call": call, "application": application, "disagreement": disagreement, "form": form}
-    return render(request, "incubator/selection/board_moderate.html", context)
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    try:
+        services.application_submit(actor=request.user, application=application)
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error)
+        return redirect("selection:check", pk)
+    messages.success(request, _("Application submitted."))
+    return redirect("selection:receipt", pk)
 
 
 @login_required
-def board_rubric(request: HttpRequest, pk: int) -> HttpResponse:
-    """The office writes a criterion's guidance and score bands (what evaluators read
-    beside each score field)."""
-    criterion = access.get_visible(request.user, Criterion.objects.select_related("call"), pk=pk)
-    call = _coordinated_call(request, criterion.call_id)
-    form = RubricForm(request.POST or None, initial=RubricForm.initial_for(criterion))
-    if request.method == "POST" and form.is_valid():
+@require_GET
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _mine(request, pk)
+    if application.protocol_number is None:
+        raise Http404()
+    return render(request, "selection/receipt.html", {"application": application, "call": application.call})
+
+
+@login_required
+@require_GET
+def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _mine(request, pk)
+    if application.protocol_number is None:
+        raise Http404()
+    text = render(request, "selection/receipt.txt", {"application": application, "call": application.call}).content
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    name = f"ricevuta-{application.call_id}-{application.protocol_number}.txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the withdrawal."))
+        return redirect("selection:application", pk)
+    try:
+        services.application_withdraw(actor=request.user, application=application, reason=form.cleaned_data["reason"])
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error)
+    else:
+        messages.success(request, _("Application withdrawn."))
+    return redirect("selection:application", pk)
+
+
+@login_required
+@require_POST
+def integration_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    integration = get_object_or_404(IntegrationRequest, pk=request_pk, application=application)
+    form = IntegrationAnswerForm(request.POST)
+    if form.is_valid():
         try:
-            reviews.criterion_set_rubric(
-                actor=request.user, criterion=criterion, guidance=form.cleaned_data["guidance"], bands=form.bands()
+            office.integration_answer(
+                actor=request.user,
+                request=integration,
+                text=form.cleaned_data["answer_text"],
+                files=request.FILES.getlist("files"),
             )
-        except ValidationError as error:
-            _refused(form, error)
+        except (ValidationError, NotPermitted) as error:
+            flash(request, error)
         else:
-            messages.success(request, _("Rubric saved."))
-            return redirect("selection-board", pk=call.pk)
-    return render(
-        request, "incubator/selection/board_rubric.html", {"call": call, "criterion": criterion, "form": form}
-    )
+            messages.success(request, _("Answer sent."))
+    return redirect("selection:application", pk)
+
+
+@login_required
+@require_GET
+def integration_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    application = _mine(request, pk)
+    stored = get_object_or_404(IntegrationFile, pk=file_pk, request__application=application)
+    return attachment(stored.file, stored.file_name)

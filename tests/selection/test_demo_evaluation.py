@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from incubator.demo_context import DemoContext
-from incubator.selection import demo, demo_evaluation, selectors
+from incubator.selection import demo, demo_evaluation
+from incubator.selection import selectors_review as selectors
 from incubator.selection.models import Call, Evaluation
 
 pytestmark = pytest.mark.django_db

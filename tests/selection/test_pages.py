@@ -56,7 +56,7 @@ def test_evaluator_pages_open_to_their_evaluator_only(world, other, assigned, ad
         assert page_client(world.evaluator).get(url).status_code == 200, url
         for user in (world.evaluator2, world.coordinator, world.tutor, world.participant, other.evaluator, admin_user):
             assert page_client(user).get(url).status_code == 404, (url, user)
-        assert page_client().get(url)["Location"].startswith("/login/")
+        assert page_client().get(url)["Location"].startswith("/accounts/login/")
     assert page_client(world.evaluator).get(reverse("selection-my-evaluations")).status_code == 200
     for user in (world.coordinator, world.tutor, world.participant):
         assert page_client(user).get(reverse("selection-my-evaluations")).status_code == 404

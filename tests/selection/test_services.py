@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from incubator.exceptions import NotPermitted
 from incubator.models import AuditEvent, Role, RoleAssignment
-from incubator.selection import reviews, selectors, services
+from incubator.selection import reviews, services
+from incubator.selection import selectors_review as selectors
 from incubator.selection.models import ApplicationState, Evaluation, Moderation, Score
 from tests.selection.conftest import (
     assign,

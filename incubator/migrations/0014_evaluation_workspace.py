@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incubator', '0008_field_verbose_names'),
+        ('incubator', '0013_notifications'),
     ]
 
     operations = [
