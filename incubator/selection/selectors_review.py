@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from incubator import access
 from incubator.models import User
 from incubator.selection.blind import application_label, hides_identity
-from incubator.selection.models import Application, Call, Criterion, Evaluation, Moderation, Score
+from incubator.selection.models import (
+    Answer,
+    Application,
+    Call,
+    Criterion,
+    Evaluation,
+    FormSection,
+    Moderation,
+    Score,
+)
 from incubator.selection.models import ApplicationState as S
 
 THREE = Decimal("0.001")
@@ -298,3 +307,53 @@ def coordinated_calls(user) -> QuerySet:
 
 def label_for(user, application: Application) -> str:
     return application_label(application, blind=hides_identity(user, application.call))
+
+
+# --- the application form's answers, as the evaluator reads them --------------------------
+
+
+@dataclass
+class ReadAnswer:
+    question: object
+    answer: object = None  # the Answer, or None when unanswered
+    hidden: bool = False  # an identifying question on a blind call
+
+    @property
+    def text(self) -> str:
+        value = self.answer.value if self.answer else None
+        if value is True or value is False:
+            return _("yes") if value else _("no")
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+
+@dataclass
+class ReadSection:
+    title: str
+    answers: list[ReadAnswer] = field(default_factory=list)
+
+
+def reading_sections(user, application: Application, *, blind: bool) -> list[ReadSection]:
+    """The call's form section by section with the answers ``user`` may read (3 queries):
+    on a blind call the questions marked identifying keep their label and lose their answer
+    (the access rule leaves those answers out)."""
+    answers = {a.question_id: a for a in access.visible(user, Answer).filter(application=application)}
+    sections = []
+    for section in FormSection.objects.filter(call_id=application.call_id).prefetch_related("questions"):
+        rows = [
+            ReadAnswer(question=q, answer=answers.get(q.pk), hidden=blind and q.identifying)
+            for q in section.questions.all()
+        ]
+        sections.append(ReadSection(title=section.title, answers=rows))
+    return sections
+
+
+def neutral_file_name(application: Application, answer, *, blind: bool) -> str:
+    """A file's name as an evaluator receives it: on a blind call the application's number,
+    the question's and the extension only (names of files often carry the applicant's)."""
+    name = answer.file_name or answer.file.name
+    if not blind:
+        return name.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
+    return f"application-{application.pk}-question-{answer.question_id}.{extension}"

@@ -7,6 +7,11 @@ urlpatterns = [
     path("selection/evaluations/", views.my_evaluations, name="selection-my-evaluations"),
     path("selection/evaluations/export.csv", views.my_evaluations_export, name="selection-my-export"),
     path("selection/evaluations/<int:pk>/", views.evaluation_detail, name="selection-evaluation"),
+    path(
+        "selection/evaluations/<int:pk>/files/<int:question_pk>/",
+        views.evaluation_file,
+        name="selection-evaluation-file",
+    ),
     path("selection/evaluations/<int:pk>/score/", views.evaluation_score, name="selection-score"),
     path("selection/evaluations/<int:pk>/conflict/", views.evaluation_conflict, name="selection-conflict"),
     path("selection/evaluations/<int:pk>/reassign/", views.board_reassign, name="selection-reassign"),

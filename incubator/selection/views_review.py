@@ -10,7 +10,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from incubator.models import Role, RoleAssignment, TeamMember, User
 from incubator.selection import reviews, services
 from incubator.selection import selectors_review as selectors
 from incubator.selection.blind import application_label, hides_identity
-from incubator.selection.models import Application, ApplicationState, Call, Criterion, Evaluation
+from incubator.selection.models import Answer, Application, ApplicationState, Call, Criterion, Evaluation
 from incubator.selection.page_forms import (
     SUBMIT,
     AssignForm,
@@ -33,6 +33,7 @@ from incubator.selection.page_forms import (
     ScoreForm,
 )
 from incubator.services import validation_message
+from incubator.uploads import content_type_for
 
 
 def _refused(form, error: ValidationError) -> None:
@@ -98,7 +99,26 @@ def _reading_context(request: HttpRequest, evaluation: Evaluation) -> dict:
         "checklist": application.checklist_answers.select_related("item").order_by("item__order", "item_id"),
         "criteria": selectors.criteria_with_rubric(call),
         "overdue": selectors.is_overdue(evaluation),
+        "sections": selectors.reading_sections(request.user, application, blind=blind),
+        "budget": application.budget_items.all(),
     }
+
+
+@login_required
+def evaluation_file(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+    """A file answered in the form, served to its evaluator under a neutral name on a blind
+    call (identifying questions' files are out of reach: the access rule hides them)."""
+    evaluation = _own_evaluation(request, pk)
+    application = evaluation.application
+    answer = access.visible(request.user, Answer).filter(application=application, question_id=question_pk).first()
+    if answer is None or not answer.file:
+        raise Http404()
+    blind = hides_identity(request.user, application.call)
+    name = selectors.neutral_file_name(application, answer, blind=blind)
+    response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type_for(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

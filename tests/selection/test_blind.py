@@ -5,11 +5,12 @@ still there for the programme's coordinator (so the sweep would notice a leak)."
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from incubator.models import LegalFormChange
-from incubator.selection.models import Evaluation
+from incubator.selection.models import Answer, Evaluation, FormSection, Question, QuestionKind
 from tests import factories as f
 from tests.selection.conftest import assign, make_eligible, page_client, submit
 
@@ -31,6 +32,22 @@ def blind(blind_world):
         venture=venture, legal_form="social_cooperative", effective_on="2025-06-01", registration_number=VAT
     )
     application = make_eligible(world)
+    # The portal's form: an identifying question, a plain one, and files named after the team.
+    section = FormSection.objects.create(call=world.call, title_it="Il progetto", title_en="The project", order=1)
+
+    def ask(label, kind, identifying=False, **answer):
+        question = Question.objects.create(
+            section=section, kind=kind, label_it=label, label_en=label, identifying=identifying, required=False
+        )
+        if "file" in answer:
+            answer = {"file": ContentFile(b"%PDF-1.4 cv", name=answer["file"]), "file_name": answer["file"]}
+        Answer.objects.create(application=application, question=question, **answer)
+        return question
+
+    ask("Referente", QuestionKind.SHORT_TEXT, identifying=True, value=f"{NAME} {SURNAME}")
+    ask("Descrizione", QuestionKind.LONG_TEXT, value="Riparazioni di biciclette e mobili usati.")
+    world.plan = ask("Piano", QuestionKind.FILE, file=f"Piano_{SURNAME}.pdf")
+    world.cv = ask("CV del referente", QuestionKind.FILE, identifying=True, file=f"CV_{NAME}.pdf")
     e1, e2 = assign(world, application, world.evaluator, world.evaluator2)
     submit(e2, 5, 10, comment="ok")
     identifying = [
@@ -67,6 +84,19 @@ def test_no_identifying_field_reaches_a_blind_evaluator_through_pages_and_export
         assert leaks(response.content.decode(), identifying) == [], url
     reading = client.get(urls[2]).content.decode()
     assert "names hidden" in reading and "laboratorio di riuso" in reading
+    # The portal's answers section by section: the plain one shown, the identifying one not.
+    assert "The project" in reading and "Riparazioni di biciclette" in reading and "Referente" in reading
+    # Files: served under a neutral name; the identifying question's file is out of reach.
+    plan = client.get(reverse("selection-evaluation-file", args=[evaluation.pk, world.plan.pk]))
+    assert plan.status_code == 200
+    disposition = plan["Content-Disposition"]
+    assert f"application-{evaluation.application_id}-question-{world.plan.pk}.pdf" in disposition
+    assert leaks(disposition, identifying) == []
+    assert client.get(reverse("selection-evaluation-file", args=[evaluation.pk, world.cv.pk])).status_code == 404
+    outsider = page_client(world.evaluator2).get(
+        reverse("selection-evaluation-file", args=[evaluation.pk, world.plan.pk])
+    )
+    assert outsider.status_code == 404  # someone else's evaluation
 
     export = client.get(reverse("selection-my-export"))
     assert export.status_code == 200
@@ -77,6 +107,10 @@ def test_no_identifying_field_reaches_a_blind_evaluator_through_pages_and_export
     # The coordinator does see them: the sweep looks for data that is really there.
     coordinator_view = page_client(world.coordinator).get(reverse("selection-applications", args=[world.call.pk]))
     assert SURNAME in coordinator_view.content.decode()
+    office = page_client(world.coordinator).get(
+        reverse("selection:office-application", args=[evaluation.application_id])
+    )
+    assert f"CV_{NAME}" in office.content.decode()
 
 
 def _get_paths(schema: dict) -> list[str]:
@@ -99,6 +133,10 @@ def test_no_identifying_field_reaches_a_blind_evaluator_through_the_api(blind):
         "ventures": world.venture.pk,
         "people": world.participant_person.pk,
         "programmes": world.programme.pk,
+        # The applicant portal's endpoints: an evaluator reaches none of these records.
+        "my-applications": evaluation.application_id,
+        "submissions": evaluation.application_id,
+        "integration-requests": evaluation.application_id,
     }
     visited = 0
     for path in _get_paths(schema):
