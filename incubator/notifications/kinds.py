@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     EVALUATOR_ASSIGNED = "evaluator_assigned", _("Evaluation assigned")
     EVALUATION_DUE = "evaluation_due", _("Evaluation due soon")
     EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation overdue")
+    EVALUATION_CONFLICT = "evaluation_conflict", _("Conflict of interest declared")
     RANKING_PUBLISHED = "ranking_published", _("Ranking published")
     APPLICATION_OUTCOME = "application_outcome", _("Application outcome")
     # training
@@ -105,6 +106,10 @@ TEXTS: dict[str, KindText] = {
     Kind.EVALUATION_OVERDUE: KindText(
         _("An evaluation is overdue"),
         _("Your evaluation of an application to the call “%(call)s” was due on %(due)s."),
+    ),
+    Kind.EVALUATION_CONFLICT: KindText(
+        _("A conflict of interest was declared"),
+        _("An evaluator declared a conflict of interest on an application to the call “%(call)s”: assign another."),
     ),
     Kind.RANKING_PUBLISHED: KindText(
         _("A ranking was published"),

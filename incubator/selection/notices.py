@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from incubator.notifications import recipients
 from incubator.notifications.kinds import Kind
@@ -49,7 +51,19 @@ def evaluator_assigned(evaluation: Evaluation) -> None:
         [evaluation.evaluator_id],
         about=evaluation,
         context={"call": evaluation.application.call.title},
-        link=page("admin:incubator_evaluation_change", evaluation.pk),
+        link=page("selection-evaluation", evaluation.pk),
+    )
+
+
+def evaluation_conflict(evaluation: Evaluation) -> None:
+    """The programme's coordinators hear of a declared conflict: they reassign it."""
+    call = evaluation.application.call
+    notify(
+        Kind.EVALUATION_CONFLICT,
+        recipients.coordinators(call.programme_id),
+        about=evaluation,
+        context={"call": call.title},
+        link=page("selection-reassign", evaluation.pk),
     )
 
 
@@ -88,8 +102,9 @@ def evaluation_days() -> int:
 
 @reminder
 def evaluations_late(now: dt.datetime) -> Iterator[Event]:
-    """Open evaluations (no scores, no conflict) three days before and after the time an
-    evaluator has from assignment (``NOTIFICATIONS_EVALUATION_DAYS``). One query."""
+    """Open evaluations (no scores, no conflict) three days before and after they are due:
+    the call's evaluation deadline when it has one, else the time an evaluator has from
+    assignment (``NOTIFICATIONS_EVALUATION_DAYS``). One query."""
     days = dt.timedelta(days=evaluation_days())
     soon = dt.timedelta(days=3)
     rows = (
@@ -97,19 +112,24 @@ def evaluations_late(now: dt.datetime) -> Iterator[Event]:
             submitted_at__isnull=True,
             conflict_declared=False,
             application__state=S.UNDER_EVALUATION,
-            assigned_at__lte=now - days + soon,
             evaluator__is_active=True,
         )
-        .values_list("pk", "evaluator_id", "assigned_at", "application__call__title")
+        .filter(
+            Q(application__call__evaluation_deadline__lte=now + soon)
+            | Q(application__call__evaluation_deadline__isnull=True, assigned_at__lte=now - days + soon)
+        )
+        .values_list(
+            "pk", "evaluator_id", "assigned_at", "application__call__title", "application__call__evaluation_deadline"
+        )
         .order_by("pk")
     )
-    for pk, evaluator_id, assigned_at, title in rows.iterator(chunk_size=2000):
-        due = assigned_at + days
+    for pk, evaluator_id, assigned_at, title, deadline in rows.iterator(chunk_size=2000):
+        due = deadline or assigned_at + days
         kind = Kind.EVALUATION_OVERDUE if due <= now else Kind.EVALUATION_DUE
         yield Event(
             kind,
             event_key(kind, None, f"evaluation:{pk}"),
             [evaluator_id],
-            {"call": title, "due": due.date()},
-            page("admin:incubator_evaluation_change", pk),
+            {"call": title, "due": timezone.localtime(due).date()},
+            page("selection-evaluation", pk),
         )

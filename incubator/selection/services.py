@@ -369,6 +369,7 @@ def evaluation_declare_conflict(*, actor, evaluation: Evaluation, note: str) -> 
     evaluation.conflict_declared = True
     evaluation.conflict_note = note
     evaluation.save(update_fields=["conflict_declared", "conflict_note"])
+    notices.evaluation_conflict(evaluation)
     application = evaluation.application
     audit.record(
         actor=actor,

@@ -228,3 +228,41 @@ def test_evaluator_progress_counts_overdue_after_the_deadline(world):
     progress = {p.evaluator: p for p in selectors.evaluator_progress(world.call)}
     assert progress[world.evaluator2].overdue == 1 and progress[world.evaluator].overdue == 0
     assert RoleAssignment.objects.filter(role=Role.EVALUATOR, programme=world.programme).count() == 2
+
+
+def test_a_declared_conflict_tells_the_coordinators_and_assignment_tells_the_evaluator(
+    world, django_capture_on_commit_callbacks
+):
+    from incubator.notifications.kinds import Kind
+    from incubator.notifications.models import Notification
+
+    application = make_eligible(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        (evaluation,) = assign(world, application, world.evaluator)
+        services.evaluation_declare_conflict(actor=world.evaluator, evaluation=evaluation, note="My cousin")
+    told = Notification.objects.filter(kind=Kind.EVALUATION_CONFLICT)
+    assert set(told.values_list("recipient_id", flat=True)) == {world.coordinator.pk}
+    assert told.get().link.endswith(f"/selection/evaluations/{evaluation.pk}/reassign/")
+    assigned = Notification.objects.get(kind=Kind.EVALUATOR_ASSIGNED)
+    assert assigned.recipient_id == world.evaluator.pk
+    assert assigned.link.endswith(f"/selection/evaluations/{evaluation.pk}/")
+
+
+def test_evaluation_reminders_follow_the_calls_deadline(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incubator.notifications.kinds import Kind
+    from incubator.selection import notices
+
+    application = make_eligible(world)
+    assign(world, application, world.evaluator)  # just assigned: not late by the default days
+    now = timezone.now()
+    Evaluation.objects.update(assigned_at=now)
+    assert list(notices.evaluations_late(now)) == []
+    world.call.opens_at, world.call.closes_at = now - dt.timedelta(days=30), now - dt.timedelta(days=2)
+    world.call.evaluation_deadline = now - dt.timedelta(hours=1)
+    world.call.save(update_fields=["opens_at", "closes_at", "evaluation_deadline"])
+    (event,) = notices.evaluations_late(now)
+    assert event.kind == Kind.EVALUATION_OVERDUE and list(event.recipient_ids) == [world.evaluator.pk]

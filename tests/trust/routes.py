@@ -143,6 +143,36 @@ def _notification(full):
     return found
 
 
+def _criterion(full):
+    from incubator.selection.models import Criterion
+
+    found, _created = Criterion.objects.get_or_create(
+        call=full.call, name="Trust", defaults={"weight": 1, "max_score": 10, "order": 99}
+    )
+    return found
+
+
+def _answered_file(full):
+    """A file answered in the call's form by the programme's application."""
+    from django.core.files.base import ContentFile
+
+    from incubator.selection.models import Answer, FormSection, Question, QuestionKind
+
+    section, _created = FormSection.objects.get_or_create(call=full.call, title_it="Documenti", order=99)
+    question, _created = Question.objects.get_or_create(
+        section=section, kind=QuestionKind.FILE, label_it="Piano", defaults={"required": False}
+    )
+    answer = Answer.objects.filter(application=full.application, question=question).first()
+    if answer is None:
+        answer = Answer.objects.create(
+            application=full.application,
+            question=question,
+            file=ContentFile(b"%PDF-1.4", name="piano.pdf"),
+            file_name="piano.pdf",
+        )
+    return answer
+
+
 def entries(names: str, entry: Entry) -> dict[str, Entry]:
     return dict.fromkeys(names.split(), entry)
 
@@ -159,6 +189,19 @@ ID_ROUTES: dict[str, Entry] = {
         Entry(pk("application")),
     ),
     **entries("api:evaluation-detail api:evaluation-declare-conflict api:evaluation-score", Entry(pk("evaluation"))),
+    # --- the evaluators' workspace and the selection board (API and pages)
+    **entries(
+        "api:call-board api:call-ranking-preview api:call-assign-evaluators api:call-rubric "
+        "selection-board selection-applications selection-assign selection-publish selection-decide",
+        Entry(pk("call")),
+    ),
+    **entries("api:application-moderate selection-moderate", Entry(pk("application"))),
+    **entries("api:evaluation-draft api:evaluation-reassign selection-reassign", Entry(pk("evaluation"))),
+    **entries("selection-evaluation selection-score selection-conflict", Entry(pk("evaluation"), owner="evaluator")),
+    "selection-evaluation-file": Entry(
+        lambda o: {"pk": o.evaluation.pk, "question_pk": _answered_file(o).question_id}, owner="evaluator"
+    ),
+    "selection-rubric": Entry(lambda o: {"pk": _criterion(o).pk}),
     **entries("api:venture-detail api:venture-legal-form api:venture-team", Entry(pk("venture"))),
     **entries("api:person-detail api:person-personal-data api:person-erasure api:person-login", Entry(pk("person"))),
     # --- staffing API

@@ -150,7 +150,10 @@ def test_records_of_another_programme_under_ones_own_answer_404(world, other):
 def test_the_records_own_people_reach_every_mapped_url(other, full_b, admin_user):
     """The URLs above name real records: the role of B that owns each reaches it (any
     answer but 404), so the 404s of the matrix are refusals, not typos."""
-    users = {"admin": admin_user, **{role: getattr(other, role) for role in ("coordinator", "tutor", "participant")}}
+    users = {
+        "admin": admin_user,
+        **{role: getattr(other, role) for role in ("coordinator", "evaluator", "tutor", "participant")},
+    }
     clients = {role: client_for(user) for role, user in users.items()}
     findings = []
     for route, entry in mapped_routes():
