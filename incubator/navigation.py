@@ -44,12 +44,16 @@ MENUS: dict[str, tuple[tuple[str, object], ...]] = {
         ("cohorts:coordinator", _("Programme")),
         ("cohorts:dashboard", _("Dashboard")),
         ("selection:office-submissions", _("Applications")),
+        ("selection-calls", _("Selection board")),
         ("cohorts:path-overview", _("Paths")),
         ("cohorts:coordinator-tutoring", _("Tutoring")),
         ("cohorts:coordinator-grants", _("Grants")),
         ("cohorts:report-exports", _("Exports")),
     ),
-    Role.EVALUATOR: (("selection:calls", _("Calls")),),
+    Role.EVALUATOR: (
+        ("selection-my-evaluations", _("My evaluations")),
+        ("selection:calls", _("Calls")),
+    ),
     Role.TUTOR: (
         ("cohorts:my-sessions", _("My sessions")),
         ("mentoring:my-ventures", _("My ventures")),

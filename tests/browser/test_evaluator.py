@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from incubator.selection import reviews
 from incubator.selection.models import Evaluation
+from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import PHONE, open_context
 from tests.selection.conftest import assign, criteria, make_eligible
 
@@ -23,10 +24,6 @@ def _no_sideways_scroll(page) -> None:
 
 
 def _axe(page) -> None:
-    try:
-        from tests.browser.axe import assert_no_axe_violations
-    except ImportError:  # the accessibility checker arrives with the ui branch
-        return
     assert_no_axe_violations(page)
 
 
@@ -51,8 +48,9 @@ def test_evaluator_scores_an_application_on_a_phone(chromium, live_server, world
         lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
     )
 
-    page.goto("/login/?next=/")
-    page.locator("#id_username").fill(world.evaluator.username)
+    page.goto("/accounts/login/?next=/")
+    _axe(page)
+    page.locator("#id_login").fill(world.evaluator.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**" + reverse("selection-my-evaluations"))
@@ -95,6 +93,7 @@ def test_evaluator_scores_an_application_on_a_phone(chromium, live_server, world
     page.wait_for_url("**" + reverse("selection-my-evaluations"))
     page.get_by_text("Punteggi inviati.").wait_for()
     assert page.locator(".badge.bg-success").count() == 1 and page.get_by_text("Da fare").count() == 0
+    _axe(page)
     page.screenshot(path=str(artifacts / "evaluator-4-submitted.png"), full_page=True)
 
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
@@ -112,11 +111,13 @@ def test_coordinator_assigns_and_reads_the_board_on_a_phone(chromium, live_serve
     eligible_application(world)
     context = open_context(chromium, live_server, PHONE, phone=True)
     page = context.new_page()
-    page.goto("/login/?next=" + reverse("selection-calls"))
-    page.locator("#id_username").fill(world.coordinator.username)
+    page.goto("/accounts/login/?next=" + reverse("selection-calls"))
+    page.locator("#id_login").fill(world.coordinator.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
+    _axe(page)
     page.get_by_role("link", name=world.call.title).click()
+    _axe(page)
     page.locator("#id_per_application").fill("2")
     page.get_by_role("button", name="Assegna", exact=True).click()
     page.get_by_text("4 assegnazioni effettuate.").wait_for()

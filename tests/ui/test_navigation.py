@@ -26,14 +26,22 @@ def menu_hrefs(html: str) -> str:
 @pytest.mark.parametrize(
     ("who", "sees", "does_not_see"),
     [
-        ("coordinator", ["/dashboard/", "/path/", "/dashboard/exports/", "/admin/"], ["/my-path/", "/tutor/"]),
+        (
+            "coordinator",
+            ["/dashboard/", "/path/", "/dashboard/exports/", "/admin/", "/selection/calls/"],
+            ["/my-path/", "/tutor/"],
+        ),
         (
             "tutor",
             ["/tutor/", "/tutor/sessions/new/", "/tutor/timesheet/", "/path/"],
             ["/dashboard/", "/admin/", "/tutoring/"],
         ),
         ("participant", ["/my-path/", "/tutoring/"], ["/dashboard/", "/path/", "/admin/", "/tutor/"]),
-        ("evaluator", [], ["/dashboard/", "/my-path/", "/tutor/", "/path/"]),
+        (
+            "evaluator",
+            ["/selection/evaluations/"],
+            ["/dashboard/", "/my-path/", "/tutor/", "/path/", "/selection/calls/"],
+        ),
     ],
 )
 def test_each_role_gets_its_menu_and_nothing_else(world, who, sees, does_not_see):
