@@ -27,7 +27,7 @@ class DocumentTemplateAdmin(BackOfficeAdmin):
         return format_html_join(
             "",
             "<p><strong>{}</strong>: {}</p>",
-            ((k, ", ".join("{{ %s }}" % n for n in PLACEHOLDERS[k])) for k in kinds),
+            ((k, ", ".join("{{ " + n + " }}" for n in PLACEHOLDERS[k])) for k in kinds),
         )
 
     def save_with_services(self, request, obj, form, formsets, change):

@@ -75,6 +75,6 @@ def document_issue(
         if created:
             audit.record(
                 actor=actor, verb="document.issued", target=document, programme_id=programme_id,
-                after={"kind": kind, "subject": subject, "sha256": digest, "template_version": document.template_version},
+                after={"kind": kind, "subject": subject, "sha256": digest, "version": document.template_version},
             )  # fmt: skip
     return document
