@@ -5,6 +5,6 @@ from tests.funding.fixtures import without_attendance_check  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def italian():
+def italian(italian_default):
     with translation.override("it"):
         yield
