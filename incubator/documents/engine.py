@@ -24,14 +24,23 @@ _FORBIDDEN = ("{%", "<script", "@import", "url(")
 
 STYLE = """
 @page { size: A4; margin: 2cm 1.8cm 2.2cm;
-  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+  @bottom-right { content: "%(page)s " counter(page) " %(of)s " counter(pages); font-size: 8pt; } }
+@page wide { size: A4 landscape; }
+section.register { page-break-after: always; }
+section.register:last-child { page-break-after: auto; }
+td.sign { width: 22%%; height: 1.6em; }
+.verify svg { width: 3cm; height: 3cm; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
 header { border-bottom: 1px solid #06c; margin-bottom: 1em; }
 header .prog { font-weight: bold; color: #06c; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%%; }
 th, td { border: 1px solid #999; padding: 3px 4px; text-align: left; vertical-align: top; }
 code { font-size: 8pt; word-break: break-all; }
 """
+
+
+# "page n of m" in the document's language (the CSS counter fills in n and m).
+FOOTER = {"it": {"page": "Pagina", "of": "di"}, "en": {"page": "Page", "of": "of"}}
 
 
 def check(kind: str, body: str) -> None:
@@ -70,7 +79,8 @@ def fill(kind: str, body: str, values: Mapping[str, object]) -> str:
 def page(title: str, body_html: str, language: str) -> str:
     return (
         f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{body_html}</body></html>"
+        f"<title>{escape(title)}</title><style>{STYLE % FOOTER.get(language, FOOTER['it'])}</style></head>"
+        f"<body>{body_html}</body></html>"
     )
 
 

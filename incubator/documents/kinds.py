@@ -18,6 +18,10 @@ class DocumentKind(models.TextChoices):
     OUTCOME = "outcome", _("Admission / waiting list / rejection letter")
     RANKING = "ranking", _("Ranking act")
     GRANT_ACT = "grant_act", _("Grant concession act")
+    SESSION_REGISTER = "session_register", _("Attendance register of a session")
+    COHORT_REGISTER = "cohort_register", _("Attendance register of a cohort")
+    TIMESHEET = "timesheet", _("Tutor's monthly timesheet")
+    CERTIFICATE = "certificate", _("Certificate of attendance")
 
 
 COMMON = ("programme_name", "programme_code", "programme_cup", "managing_body")
@@ -41,6 +45,19 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "period",
         "tranches_table",
         "obligations",
+    ),
+    DocumentKind.SESSION_REGISTER: (*COMMON, "cohort_name", "register_table"),
+    DocumentKind.COHORT_REGISTER: (*COMMON, "cohort_name", "register_table", "totals_table"),
+    DocumentKind.TIMESHEET: (*COMMON, "tutor_name", "month", "total_hours", "total_value", "timesheet_table"),
+    DocumentKind.CERTIFICATE: (
+        *COMMON,
+        "holder_name",
+        "course",
+        "hours",
+        "issued_on",
+        "verification_code",
+        "verification_url",
+        "qr_table",
     ),
 }
 
@@ -96,4 +113,30 @@ DEFAULTS: dict[tuple[str, str], str] = {
     + "<p>CUP: {{ grant_cup }} &middot; COR (state-aid register code): {{ cor }}</p>"
     + "<p>Eligible expense period: {{ period }}</p><h2>Tranches and conditions</h2>{{ tranches_table }}"
     + "<h2>Obligations of the beneficiary</h2><p>{{ obligations }}</p>",
+    (DocumentKind.SESSION_REGISTER, "it"): _HEAD_IT
+    + "<h1>Registro presenze</h1><p>Percorso: {{ cohort_name }}</p>{{ register_table }}",
+    (DocumentKind.SESSION_REGISTER, "en"): _HEAD_EN
+    + "<h1>Attendance register</h1><p>Cohort: {{ cohort_name }}</p>{{ register_table }}",
+    (DocumentKind.COHORT_REGISTER, "it"): _HEAD_IT
+    + "<h1>Registro presenze del percorso {{ cohort_name }}</h1>{{ register_table }}"
+    + "<h2>Totali per partecipante</h2>{{ totals_table }}",
+    (DocumentKind.COHORT_REGISTER, "en"): _HEAD_EN
+    + "<h1>Attendance register of the cohort {{ cohort_name }}</h1>{{ register_table }}"
+    + "<h2>Totals per participant</h2>{{ totals_table }}",
+    (DocumentKind.TIMESHEET, "it"): _HEAD_IT
+    + "<h1>Timesheet mensile</h1><p>Tutor: {{ tutor_name }} &middot; Mese: {{ month }}</p>{{ timesheet_table }}"
+    + "<p>Totale ore: {{ total_hours }} &middot; Valore al costo unitario: {{ total_value }} EUR</p>"
+    + "<p>Firma del tutor ______________________ &nbsp; Visto del coordinatore ______________________</p>",
+    (DocumentKind.TIMESHEET, "en"): _HEAD_EN
+    + "<h1>Monthly timesheet</h1><p>Tutor: {{ tutor_name }} &middot; Month: {{ month }}</p>{{ timesheet_table }}"
+    + "<p>Total hours: {{ total_hours }} &middot; Value at the unit cost: {{ total_value }} EUR</p>"
+    + "<p>Tutor's signature ______________________ &nbsp; Coordinator's approval ______________________</p>",
+    (DocumentKind.CERTIFICATE, "it"): _HEAD_IT
+    + "<h1>Attestato di frequenza</h1><p>Si attesta che <strong>{{ holder_name }}</strong> ha frequentato il"
+    + " percorso <strong>{{ course }}</strong> per {{ hours }} ore.</p><p>Rilasciato il {{ issued_on }}.</p>"
+    + "<div class='verify'>{{ qr_table }}<p>Codice di verifica: {{ verification_code }}<br>{{ verification_url }}</p></div>",
+    (DocumentKind.CERTIFICATE, "en"): _HEAD_EN
+    + "<h1>Certificate of attendance</h1><p>This certifies that <strong>{{ holder_name }}</strong> attended"
+    + " the course <strong>{{ course }}</strong> for {{ hours }} hours.</p><p>Issued on {{ issued_on }}.</p>"
+    + "<div class='verify'>{{ qr_table }}<p>Verification code: {{ verification_code }}<br>{{ verification_url }}</p></div>",
 }

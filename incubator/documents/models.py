@@ -73,3 +73,28 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.subject} ({self.sha256[:12]})"
+
+
+class Certificate(models.Model):
+    """A certificate of attendance as issued, checkable by anyone holding its code. The
+    public page shows only what is printed on it: name, course, hours, date."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme"))
+    # The participation it certifies, e.g. "cohort:3:person:9": one certificate each.
+    subject = models.CharField(_("subject"), max_length=60, unique=True)
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    holder_name = models.CharField(_("name"), max_length=200)
+    course = models.CharField(_("course"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1)
+    issued_on = models.DateField(_("issued on"))
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        app_label = "incubator"
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("certificate of attendance")
+        verbose_name_plural = _("certificates of attendance")
+        constraints = [models.CheckConstraint(condition=Q(hours__gte=0), name="certificate_hours_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.course}"

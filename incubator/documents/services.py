@@ -1,13 +1,16 @@
 """Every write of documents: a new template version, an issued document."""
 
+import secrets
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
+from django.utils import formats, translation
 
 from incubator import access, audit
 from incubator.documents import engine
 from incubator.documents.kinds import DEFAULTS, DocumentKind
-from incubator.documents.models import DocumentTemplate, GeneratedDocument
+from incubator.documents.models import Certificate, DocumentTemplate, GeneratedDocument
 from incubator.models import Programme, Role
 
 
@@ -78,3 +81,43 @@ def document_issue(
                 after={"kind": kind, "subject": subject, "sha256": digest, "version": document.template_version},
             )  # fmt: skip
     return document
+
+
+def certificate_issue(
+    *, actor, programme_id: int, subject: str, holder_name: str, course: str, hours, issued_on, language: str,
+    url_of: Callable[[str], str], values: dict,
+) -> tuple[Certificate, GeneratedDocument]:  # fmt: skip
+    """The certificate of a participation (one code per participation, kept when issued
+    again) and its PDF with the code and a QR code opening the public verification page."""
+    # Imported here: importing segno while the apps load breaks allauth's startup check.
+    import segno
+
+    with transaction.atomic():
+        certificate, created = Certificate.objects.get_or_create(
+            subject=subject,
+            defaults={
+                "programme_id": programme_id, "code": secrets.token_hex(6).upper(), "holder_name": holder_name,
+                "course": course, "hours": hours, "issued_on": issued_on,
+            },
+        )  # fmt: skip
+        if created:
+            audit.record(
+                actor=actor, verb="certificate.issued", target=certificate, programme_id=programme_id,
+                after={"code": certificate.code, "hours": str(certificate.hours)},
+            )  # fmt: skip
+    url = url_of(certificate.code)
+    values = {
+        **values,
+        "holder_name": certificate.holder_name,
+        "course": certificate.course,
+        "hours": formats.number_format(certificate.hours, 1),
+        "issued_on": certificate.issued_on.strftime("%d/%m/%Y"),
+        "verification_code": certificate.code,
+        "verification_url": url,
+        "qr_table": segno.make(url, error="m").svg_inline(scale=3),
+    }
+    document = document_issue(
+        actor=actor, programme_id=programme_id, kind=DocumentKind.CERTIFICATE, subject=subject, language=language,
+        values=values,
+    )  # fmt: skip
+    return certificate, document

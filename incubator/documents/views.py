@@ -6,13 +6,14 @@ coordinators for the grant act. Each request issues (or finds) the stored docume
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from incubator import access
 from incubator.documents import builders, services
 from incubator.documents.kinds import DocumentKind
-from incubator.documents.models import GeneratedDocument
+from incubator.documents.models import Certificate, GeneratedDocument
 from incubator.funding.models import Grant
 from incubator.selection.models import Application, ApplicationState, Call
 
@@ -100,3 +101,13 @@ def grant_act(request: HttpRequest, pk: int) -> HttpResponse:
         values=builders.grant_act(grant),
     )  # fmt: skip
     return _pdf(document, f"grant-act-{pk}")
+
+
+@require_GET
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: whether the code belongs to a valid certificate, with only what the
+    certificate itself prints (name, course, hours, date). Unknown codes say invalid."""
+    certificate = Certificate.objects.filter(code=code.strip().upper(), revoked=False).first()
+    response = render(request, "documents/verify.html", {"certificate": certificate, "code": code})
+    response["X-Robots-Tag"] = "noindex"
+    return response

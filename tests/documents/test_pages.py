@@ -67,11 +67,17 @@ def test_no_receipt_for_a_draft(client, world):
 
 @pytest.mark.parametrize(
     ("state", "expected"),
-    [(ApplicationState.ADMITTED, "Ammessa"), (ApplicationState.WAITLISTED, "In lista"), (ApplicationState.REJECTED, "Non")],
+    [
+        (ApplicationState.ADMITTED, "Ammessa"),
+        (ApplicationState.WAITLISTED, "In lista"),
+        (ApplicationState.REJECTED, "Non"),
+    ],
 )
 def test_outcome_letter_states_the_outcome(client, world, state, expected):
     application = _submitted(world, state=state, rank=3, decision_reason="Motivazione di prova")
-    response = _get(client, world.participant, reverse("documents:application-document", args=[application.pk, "outcome"]))
+    response = _get(
+        client, world.participant, reverse("documents:application-document", args=[application.pk, "outcome"])
+    )
     text = pdf_text(response.content)
     assert application.get_state_display() in text
     assert "Posizione in graduatoria: 3" in text and "Motivazione di prova" in text
