@@ -134,9 +134,11 @@ DEFAULTS: dict[tuple[str, str], str] = {
     (DocumentKind.CERTIFICATE, "it"): _HEAD_IT
     + "<h1>Attestato di frequenza</h1><p>Si attesta che <strong>{{ holder_name }}</strong> ha frequentato il"
     + " percorso <strong>{{ course }}</strong> per {{ hours }} ore.</p><p>Rilasciato il {{ issued_on }}.</p>"
-    + "<div class='verify'>{{ qr_table }}<p>Codice di verifica: {{ verification_code }}<br>{{ verification_url }}</p></div>",
+    + "<div class='verify'>{{ qr_table }}<p>Codice di verifica: {{ verification_code }}<br>"
+    + "{{ verification_url }}</p></div>",
     (DocumentKind.CERTIFICATE, "en"): _HEAD_EN
     + "<h1>Certificate of attendance</h1><p>This certifies that <strong>{{ holder_name }}</strong> attended"
     + " the course <strong>{{ course }}</strong> for {{ hours }} hours.</p><p>Issued on {{ issued_on }}.</p>"
-    + "<div class='verify'>{{ qr_table }}<p>Verification code: {{ verification_code }}<br>{{ verification_url }}</p></div>",
+    + "<div class='verify'>{{ qr_table }}<p>Verification code: {{ verification_code }}<br>"
+    + "{{ verification_url }}</p></div>",
 }
