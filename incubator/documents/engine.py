@@ -33,7 +33,7 @@ td.sign { width: 22%%; height: 1.6em; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
 header { border-bottom: 1px solid #06c; margin-bottom: 1em; }
 header .prog { font-weight: bold; color: #06c; }
-table { border-collapse: collapse; width: 100%%; }
+table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
 th, td { border: 1px solid #999; padding: 3px 4px; text-align: left; vertical-align: top; }
 code { font-size: 8pt; word-break: break-all; }
 """
