@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from incubator import views
+from incubator import site_views, views
 
 # The core's pages, then each subject's (included by name: the core imports no subject).
 urlpatterns = [
@@ -9,4 +9,13 @@ urlpatterns = [
     path("", include("incubator.calendar.urls")),
     path("", include("incubator.path.urls")),
     path("", include("incubator.privacy.urls")),
+    path("", include("incubator.selection.urls")),
+    path("", include("incubator.notifications.urls")),
+]
+
+# The role switch of the main navigation and the footer's pages (incubator/site_views.py).
+urlpatterns += [
+    path("acting-as/", site_views.switch_persona, name="switch-persona"),
+    path("accessibility/", site_views.accessibility, name="accessibility"),
+    path("privacy/", site_views.privacy, name="privacy"),
 ]

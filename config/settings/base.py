@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "incubator.navigation.context",
+                "incubator.notifications.context_processors.unread",
             ],
         },
     },
@@ -194,9 +196,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers a failed authentication with the first class's challenge;
+    # the session class has none, which turned a revoked token's 401 into a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -206,9 +210,13 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API's templates need inline styles that the Content
     # Security Policy blocks; people read the API at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies are JSON (the views that take a file add multipart themselves), so the schema
+    # offers one media type per body and a generated client sends what the view reads.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -225,11 +233,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_responses",
+    ],
     # Stable component names for choice sets used by several fields or sharing a field
     # name ("state", "role", "kind", "status") with other apps' choices.
     "ENUM_NAME_OVERRIDES": {
         "ApplicantKindEnum": "incubator.models.ApplicantKind",
         "ApplicationStateEnum": "incubator.selection.models.ApplicationState",
+        "BudgetCategoryEnum": "incubator.selection.models.BudgetCategory",
+        "IntegrationRequestStateEnum": "incubator.selection.models.IntegrationRequest.State",
         "EnrolmentStatusEnum": "incubator.path.models.EnrolmentStatus",
         "TeamRoleEnum": "incubator.models.TeamMember.TeamRole",
         "ChecklistItemKindEnum": "incubator.selection.models.ChecklistItem.Kind",
@@ -277,6 +291,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "incubatore@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications (incubator.notifications): the local hour from which the scheduler sends the
+# daily digests, and the days an evaluator has from assignment before the evaluation is overdue.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_EVALUATION_DAYS = env_int("NOTIFICATIONS_EVALUATION_DAYS", 14)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
