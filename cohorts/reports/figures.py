@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
 from cohorts.reports.indicators import IndicatorRow, _output_indicators, _result_indicators
-from cohorts.selectors import attendance_by_cohort
+from cohorts.selectors import attendance_by_cohort, sessions_held_q
 from incubator.funding.models import CampaignState, CrowdfundingCampaign, Grant, GrantState, Tranche, TrancheState
 from incubator.models import AuditEvent, LegalForm, LegalFormChange, Programme, TeamMember
 from incubator.participants.models import (
@@ -395,16 +395,18 @@ def _training(scope: Scope) -> tuple[Training, dict[str, int]]:
     live = Q(cancelled_at__isnull=True)
     held = live & Q(ends_at__lte=scope.at)
     training = Q(kind=TrainingSession.Kind.TRAINING)
+    # One definition of "sessions held" for every page, export and the API.
+    held_training_q = sessions_held_q(scope.at)
     figures = sessions.aggregate(
         **_counts(
-            sessions_held=held & training,
+            sessions_held=held_training_q,
             sessions_cancelled=~live,
             sessions_upcoming=live & Q(ends_at__gt=scope.at),
             outreach_events_held=held & ~training,
         ),
-        minutes_delivered=Coalesce(Sum("duration_minutes", filter=held & training), 0),
+        minutes_delivered=Coalesce(Sum("duration_minutes", filter=held_training_q), 0),
     )
-    held_training = sessions.filter(held & training)
+    held_training = sessions.filter(held_training_q)
     attended = Case(
         When(status=AttendanceStatus.PRESENT, then=F("session__duration_minutes")),
         When(status=AttendanceStatus.PARTIAL, then=F("minutes_attended")),
