@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
+from cohorts.reports.coordination import paths_completed_q
 from cohorts.reports.indicators import IndicatorRow, _output_indicators, _result_indicators
 from cohorts.selectors import attendance_by_cohort, sessions_held_q
 from incubator.funding.models import CampaignState, CrowdfundingCampaign, Grant, GrantState, Tranche, TrancheState
@@ -379,7 +380,7 @@ def _funnel(scope: Scope, enrolments: QuerySet) -> Funnel:
     paths = enrolments.aggregate(
         enrolled=Count("pk"),
         **_counts(
-            completed=Q(status=e.COMPLETED),
+            completed=paths_completed_q(),
             withdrawn=Q(status=e.WITHDRAWN),
             active=Q(status=e.ACTIVE),
             suspended=Q(status=e.SUSPENDED),

@@ -83,27 +83,44 @@ class CheckIn:
     created: bool
 
 
-@transaction.atomic
-def attendance_check_in(*, actor, session_id: int, code: str, at: dt.datetime | None = None) -> CheckIn:
-    """Marks ``actor``'s person present at the session, with the time, once. Refused for a
-    wrong or expired code, outside the session's time, or for someone not on its roster.
-    Scanning again changes nothing; a mark already on the register (the trainer's, maybe a
-    correction) is kept as it is. The session row is locked as for the bulk marking, so a
-    check-in and a trainer's save are applied one after the other."""
+def _person_on_roster(actor, session: TrainingSession) -> Person:
+    person = Person.objects.filter(user_id=getattr(actor, "pk", None), anonymised_at__isnull=True).first()
+    if person is None or not session_roster(session).filter(pk=person.pk).exists():
+        raise DomainError(
+            _("You are not on this session's register: ask the trainer to check."), code="not_on_roster", field="code"
+        )
+    return person
+
+
+def check_in_allowed(
+    *, actor, session_id: int, code: str, at: dt.datetime | None = None, lock: bool = False
+) -> tuple[TrainingSession, Person]:
+    """The session and the actor's person if ``actor`` may check in with ``code`` now;
+    otherwise ``DomainError`` with the reason, checked in this order: the code
+    (``wrong_code``, ``expired``), the roster (``not_on_roster``), the time (``closed``)."""
     at = at or timezone.now()
     check_code(session_id, code, at=at)
-    session = TrainingSession.objects.select_for_update().select_related("cohort").get(pk=session_id)
+    sessions = TrainingSession.objects.select_related("cohort")
+    session = (sessions.select_for_update() if lock else sessions).get(pk=session_id)
+    person = _person_on_roster(actor, session)
     if not is_open(session, at):
         raise DomainError(
             _("Check-in is open only during the session, from 15 minutes before its start to its end."),
             code="closed",
             field="code",
         )
-    person = Person.objects.filter(user_id=getattr(actor, "pk", None), anonymised_at__isnull=True).first()
-    if person is None or not session_roster(session).filter(pk=person.pk).exists():
-        raise DomainError(
-            _("You are not on this session's register: ask the trainer to check."), code="not_on_roster", field="code"
-        )
+    return session, person
+
+
+@transaction.atomic
+def attendance_check_in(*, actor, session_id: int, code: str, at: dt.datetime | None = None) -> CheckIn:
+    """Marks ``actor``'s person present at the session, with the time, once. Refused for a
+    wrong or expired code, for someone not on its roster, or outside the session's time.
+    Scanning again changes nothing; a mark already on the register (the trainer's, maybe a
+    correction) is kept as it is. The session row is locked as for the bulk marking, so a
+    check-in and a trainer's save are applied one after the other."""
+    at = at or timezone.now()
+    session, person = check_in_allowed(actor=actor, session_id=session_id, code=code, at=at, lock=True)
     existing = Attendance.objects.filter(session=session, person=person).first()
     if existing is not None:
         return CheckIn(mark=existing, created=False)

@@ -182,21 +182,26 @@ def checkin_qr(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+# A wrong code or someone not on the roster learns nothing about the session: 404, with
+# the reason on the page. An expired code, or one used outside the session's time: 400.
+NOT_FOUND_REASONS = ("wrong_code", "not_on_roster")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The participant's side: the scanned address shows a button; pressing it marks them
-    present (once, with the time). A wrong or expired code, or someone not on the roster,
-    is refused with the reason (400)."""
-    error, result, session = "", None, None
+    present (once, with the time). Refusals name their reason."""
+    error, result, session, status = "", None, None, 200
     try:
-        checkin.check_code(pk, code)
-        session = TrainingSession.objects.select_related("cohort").filter(pk=pk).first()
-        if session is None:
-            raise Http404()
         if request.method == "POST":
             result = checkin.attendance_check_in(actor=request.user, session_id=pk, code=code)
+            session = result.mark.session
+        else:
+            session, _person = checkin.check_in_allowed(actor=request.user, session_id=pk, code=code)
     except DomainError as refused:
         error = " ".join(refused.messages)
+        status = 404 if refused.code in NOT_FOUND_REASONS else 400
+        session = None
     context = {"session": session, "code": code, "error": error, "result": result}
-    return render(request, "cohorts/workspace/check_in.html", context, status=400 if error else 200)
+    return render(request, "cohorts/workspace/check_in.html", context, status=status)

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import TokenProxy
 
+from cohorts.workspace.checkin import checkin_code
 from incubator.models import Person
 
 # Parameters that do not name a record.
@@ -227,6 +228,18 @@ ID_ROUTES: dict[str, Entry] = {
         mixed=lambda own, other: {"pk": own.cohort.pk, "person_pk": other.person.pk},
     ),
     "cohorts:register": Entry(pk("session")),
+    **entries(
+        "cohorts:workspace-register cohorts:workspace-checkin cohorts:workspace-checkin-state "
+        "cohorts:workspace-checkin-qr",
+        Entry(pk("session")),
+    ),
+    # A genuine code of the session: its participants reach the page (outside the session's
+    # time it says check-in is closed, 400); anyone else gets 404.
+    "cohorts:check-in": Entry(
+        lambda o: {"pk": o.session.pk, "code": checkin_code(o.session)},
+        owner="participant",
+        note="the code is made for the session when the URL is built",
+    ),
     "cohorts:venture-path": Entry(pk("enrolment")),
     **entries("cohorts:report-export-status cohorts:report-export-download", Entry(pk("report_export"))),
     "mentoring:session-edit": Entry(pk("tutoring_session"), owner="tutor"),

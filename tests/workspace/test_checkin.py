@@ -111,11 +111,12 @@ def test_the_participant_page_names_the_refusal(client, cw, world, other):
     code = checkin.checkin_code(cw.now)
     client.force_login(other.participant)
     refused = client.post(reverse("cohorts:check-in", kwargs={"pk": cw.now.pk, "code": code}))
-    assert refused.status_code == 400
+    assert refused.status_code == 404  # nothing said about the session
     assert "not on this session&#x27;s register" in refused.content.decode()
+    assert cw.now.topic not in refused.content.decode()
     client.force_login(world.participant)
     wrong = client.get(reverse("cohorts:check-in", kwargs={"pk": cw.now.pk + 999, "code": code}))
-    assert wrong.status_code == 400 and "not valid for this session" in wrong.content.decode()
+    assert wrong.status_code == 404 and "not valid for this session" in wrong.content.decode()
     assert cw.now.topic not in wrong.content.decode()
 
 
@@ -123,3 +124,13 @@ def test_anonymous_visitors_are_sent_to_log_in(client, cw):
     url = reverse("cohorts:check-in", kwargs={"pk": cw.now.pk, "code": checkin.checkin_code(cw.now)})
     response = client.get(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_an_expired_code_on_the_page_is_refused_with_400(client, cw, world):
+    shown = timezone.now()
+    url = reverse("cohorts:check-in", kwargs={"pk": cw.now.pk, "code": checkin.checkin_code(cw.now, at=shown)})
+    client.force_login(world.participant)
+    with time_machine.travel(shown + dt.timedelta(seconds=3 * checkin.WINDOW_SECONDS), tick=False):
+        response = client.post(url)
+    assert response.status_code == 400 and "expired" in response.content.decode()
+    assert not Attendance.objects.filter(session=cw.now).exists()
