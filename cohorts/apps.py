@@ -16,3 +16,4 @@ class CohortsConfig(AppConfig):
         # and the attendance section of the data-subject export (incubator.privacy.registry).
         from cohorts import access, gdpr, grant_checks, ical  # noqa: F401
         from cohorts.reports import access as report_access  # noqa: F401
+        from cohorts.workspace import home  # noqa: F401  (tasks on the home page)

@@ -9,4 +9,4 @@ class MentoringConfig(AppConfig):
     def ready(self) -> None:
         # Registers the access rules and the calendar sources.
         # ... and the tutoring sections of the data-subject export (incubator.privacy.registry).
-        from mentoring import access, gdpr, ical  # noqa: F401
+        from mentoring import access, gdpr, home, ical  # noqa: F401
