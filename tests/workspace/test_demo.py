@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_a_session_now_and_a_participant_under_the_warning_line(world, admin_user):
-    assert DEMO_STEPS == [(25, seed_workspace)]
+    assert [(25, seed_workspace)] == DEMO_STEPS
     ctx = _context(world, admin_user)
     seed_cohorts(ctx)
     seed_workspace(ctx)
