@@ -6,6 +6,8 @@ Registers are for the session's trainers and the programme's coordinators
 (``cohorts.access.may_take_attendance``); anyone else gets 404. Writes call
 ``cohorts.services.attendance_mark_bulk`` and ``cohorts.workspace.checkin.attendance_check_in``."""
 
+import io
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -178,8 +180,10 @@ def checkin_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The current code as a QR code, drawn on the server as SVG."""
     session = register_session(request.user, pk)
     code = checkin.checkin_code(session)
-    svg = segno.make(_checkin_url(request, session, code), error="m").svg_inline(scale=6, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    # A standalone file for <img>: with its namespace, without the XML declaration.
+    segno.make(_checkin_url(request, session, code), error="m").save(out, kind="svg", xmldecl=False, scale=6, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 # A wrong code or someone not on the roster learns nothing about the session: 404, with
