@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cohorts.portal.selectors import VenturePicture, feed_url, participant_path, venture_picture
+from cohorts.portal.selectors import VenturePicture, feed_url, own_outcomes, participant_path, venture_picture
 from cohorts.selectors import person_attendance_warning
 from incubator import access
 from incubator.models import Person, Role
@@ -56,7 +56,9 @@ def my_path(request: HttpRequest) -> HttpResponse:
         for programme in sorted(programmes, key=lambda p: p.code)
     ]
     return render(
-        request, "incubator/portal/my_path.html", {"picture": picture, "calendars": calendars, "today": picture.today}
+        request,
+        "incubator/portal/my_path.html",
+        {"picture": picture, "calendars": calendars, "today": picture.today, "outcomes": own_outcomes(request.user)},
     )
 
 

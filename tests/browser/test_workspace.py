@@ -117,3 +117,20 @@ def test_trainer_and_participant_on_their_phones(chromium, live_server, world, a
     assert not errors, errors
     trainer_context.close()
     participant_context.close()
+
+
+def test_participants_first_screen_on_a_phone(chromium, live_server, world, artifacts):
+    """At 390x844, without scrolling: the next session and the next milestone by name."""
+    from tests.path.conftest import build_picture
+
+    build_picture(world)
+    context = open_context(chromium, live_server, PHONE, phone=True)
+    page = context.new_page()
+    _log_in(page, world.participant, "/my-path/")
+    for test_id in ("next-session", "next-milestone"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"], (test_id, box)
+    assert page.evaluate("window.scrollY") == 0
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(artifacts / "phone-participant-first-screen.png"), full_page=False)
+    context.close()
