@@ -474,4 +474,11 @@ def person_attendance_warning(
     figures = person_attendance(person, cohort, at=at)
     if figures is None:
         return None
+    return warning_for(cohort, figures, at=at)
+
+
+def warning_for(
+    cohort: Cohort, figures: PersonAttendance, *, at: dt.datetime | None = None
+) -> AttendanceWarning | None:
+    """The warning for figures already read (one query: the sessions left)."""
     return _warning(cohort, figures, remaining_minutes(cohort, at=at))

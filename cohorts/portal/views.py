@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cohorts.portal.selectors import VenturePicture, feed_url, own_outcomes, participant_path, venture_picture
-from cohorts.selectors import person_attendance_warning
+from cohorts.selectors import warning_for
 from incubator import access
 from incubator.models import Person, Role
 from incubator.path.models import Enrolment, EnrolmentStatus, MilestoneState
@@ -47,9 +47,8 @@ def my_path(request: HttpRequest) -> HttpResponse:
     for venture in picture.pictures:
         _milestone_forms(venture)
         # The participant's own warning (below the cohort's line, or completion out of reach).
-        venture.attendance_warning = (
-            person_attendance_warning(own, venture.cohort) if own is not None and venture.cohort else None
-        )
+        mine = [a for a in venture.attendance if own is not None and a.person_id == own.pk]
+        venture.attendance_warning = warning_for(venture.cohort, mine[0]) if mine and venture.cohort else None
     programmes = {v.enrolment.application.call.programme for v in picture.pictures}
     calendars = [
         {"programme": programme, "url": feed_url(request, picture.feeds.get(programme.pk))}
