@@ -27,7 +27,11 @@ def test_first_screen_names_the_next_session_and_milestones(client, world):
     v = response.context["picture"].pictures[0]
     assert v.next_training[0].topic in first
     assert v.path.next_milestones[0].title in first and 'data-testid="next-milestone"' in first
-    assert overdue.title in first and 'data-testid="overdue-milestone"' in first
+    # The overdue ones by name (the first two, then how many more, linked to the timeline).
+    named = v.path.overdue[:2]
+    assert overdue in v.path.overdue and len(v.path.overdue) > 2
+    assert all(m.title in first for m in named) and first.count('data-testid="overdue-milestone"') == 2
+    assert f"and {len(v.path.overdue) - 2} more overdue milestone" in first
     # The grid: 36 months, each named, and a legend.
     assert html.count('role="listitem"') == 36
     assert 'class="months-legend"' in html and 'aria-hidden="true">' in html
