@@ -52,7 +52,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
-from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
+from cohorts.models import Attendance, AttendanceStatus, Cohort, CohortEnrolment, TrainingSession
 from incubator.models import Person, TeamMember
 from incubator.path.models import Enrolment
 
@@ -346,17 +346,19 @@ def person_session_marks(person: Person, cohort: Cohort) -> QuerySet:
 # --- one definition per figure ------------------------------------------------------------
 
 
-def sessions_held_q(at: dt.datetime, prefix: str = "") -> Q:
+def with_credit(sessions: QuerySet) -> QuerySet:
+    """Annotates ``path_started``: on the session's day at least one of the cohort's paths
+    had started (a lesson before anyone was enrolled trained no participant of the
+    programme, docs/reporting.md "What counts"). ``sessions_held_q`` needs it."""
+    started = CohortEnrolment.objects.filter(cohort=OuterRef("cohort_id"), enrolment__starts_on__lte=OuterRef("day"))
+    return sessions.annotate(day=TruncDate("starts_at")).annotate(path_started=Exists(started))
+
+
+def sessions_held_q(at: dt.datetime) -> Q:
     """THE definition of "sessions held", used by every page, export and the API: training
-    sessions (outreach events are not curriculum hours), not cancelled, ended by ``at``.
-    ``prefix`` applies it across a relation (e.g. ``"session__"``)."""
-    return Q(
-        **{
-            f"{prefix}kind": TrainingSession.Kind.TRAINING,
-            f"{prefix}cancelled_at__isnull": True,
-            f"{prefix}ends_at__lte": at,
-        }
-    )
+    sessions (outreach events are not curriculum hours), not cancelled, ended by ``at``,
+    on a day when one of the cohort's paths had started (on sessions ``with_credit``)."""
+    return Q(kind=TrainingSession.Kind.TRAINING, cancelled_at__isnull=True, ends_at__lte=at, path_started=True)
 
 
 def sessions_scheduled_q(prefix: str = "") -> Q:
@@ -382,7 +384,7 @@ def cohort_figures(cohort: Cohort, *, at: dt.datetime | None = None) -> CohortFi
     ``held_sessions`` is ``sessions_held_q``, as on the dashboard, its exports and the API."""
     at = at or timezone.now()
     live = Q(cancelled_at__isnull=True)
-    row = TrainingSession.objects.filter(cohort=cohort).aggregate(
+    row = with_credit(TrainingSession.objects.filter(cohort=cohort)).aggregate(
         sessions=Count("pk"),
         scheduled_sessions=Count("pk", filter=sessions_scheduled_q()),
         held_sessions=Count("pk", filter=sessions_held_q(at)),

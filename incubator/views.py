@@ -1,11 +1,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from incubator import access
 from incubator.models import Role
@@ -54,13 +54,38 @@ def home_sections(user) -> list[HomeSection]:
 
 
 # Where a person holding a single role lands: participants on their path, coordinators on
-# their coordination page (every task is linked from both). Anyone else, or anyone with
-# several roles, sees the home page with every task of each role.
-LANDING = {Role.PARTICIPANT: "cohorts:my-path", Role.COORDINATOR: "cohorts:coordinator"}
+# their coordination page, applicants on their applications (every task is linked from
+# each). Anyone else, or anyone with several roles, sees the home page with every task.
+LANDING = {
+    Role.PARTICIPANT: "cohorts:my-path",
+    Role.COORDINATOR: "cohorts:coordinator",
+    Role.APPLICANT: "selection:my-applications",
+}
 
 
-@login_required
+@home_tasks
+def applicant_tasks(user, roles: dict) -> list[HomeSection]:
+    """The applicant's tasks (pages of ``incubator.selection``, named by URL only)."""
+    if not roles.get(Role.APPLICANT):
+        return []
+    return [
+        HomeSection(
+            "applicant",
+            _("Applications"),
+            50,
+            [
+                HomeTask(_("My applications"), reverse("selection:my-applications")),
+                HomeTask(_("Calls for applications"), reverse("selection:calls")),
+            ],
+        )
+    ]
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors see the way to the public calls and to the login; a person with
+    one role lands on its page; anyone else sees every task of each of their roles."""
+    if not request.user.is_authenticated:
+        return render(request, "incubator/welcome.html")
     roles = {role for role, programmes in access.roles_of(request.user).items() if programmes}
     if not roles and access.is_admin(request.user):
         return redirect("admin:index")

@@ -15,7 +15,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import Cohort, TrainingSession
-from cohorts.selectors import attendance_by_cohort, attendance_warnings, sessions_held_q, sessions_scheduled_q
+from cohorts.selectors import (
+    attendance_by_cohort,
+    attendance_warnings,
+    sessions_held_q,
+    sessions_scheduled_q,
+    with_credit,
+)
 from incubator.funding.models import Grant, GrantState, Tranche, TrancheState
 from incubator.models import Programme
 from incubator.path.models import Enrolment, EnrolmentStatus
@@ -90,14 +96,17 @@ def cohort_lines(programme: Programme, *, at: dt.datetime | None = None) -> list
     sessions in one query, completion for all the cohorts in three or four, and the
     warnings' sessions left in one per cohort (a programme has a handful)."""
     at = at or timezone.now()
-    cohorts = list(
-        Cohort.objects.filter(programme=programme)
-        .annotate(
-            held=Count("sessions", filter=sessions_held_q(at, "sessions__")),
-            scheduled=Count("sessions", filter=sessions_scheduled_q("sessions__")),
-        )
-        .order_by("-starts_on", "name", "pk")
-    )
+    cohorts = list(Cohort.objects.filter(programme=programme).order_by("-starts_on", "name", "pk"))
+    counts = {
+        row["cohort_id"]: row
+        for row in with_credit(TrainingSession.objects.filter(cohort__in=cohorts))
+        .values("cohort_id")
+        .annotate(held=Count("pk", filter=sessions_held_q(at)), scheduled=Count("pk", filter=sessions_scheduled_q()))
+        .order_by()
+    }
+    for cohort in cohorts:
+        cohort.held = counts.get(cohort.pk, {}).get("held", 0)
+        cohort.scheduled = counts.get(cohort.pk, {}).get("scheduled", 0)
     figures = attendance_by_cohort(cohorts, at=at)
     lines = []
     for cohort in cohorts:
