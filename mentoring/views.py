@@ -107,7 +107,11 @@ def _chosen(assignments: list[Assignment], raw: str | None, user) -> Assignment:
 def session_new(request: HttpRequest) -> HttpResponse:
     assignments = list(selectors.my_assignments(request.user))
     if not assignments:
-        raise Http404()
+        # A tutor or trainer with no venture assigned yet reaches this page from the menu:
+        # tell them so rather than answer 404; anyone else still gets 404.
+        if not access.programmes(request.user, Role.TUTOR):
+            raise Http404()
+        return render(request, "mentoring/no_assignment.html", {"tutor_nav": True})
     assignment = _chosen(assignments, request.POST.get("assignment") or request.GET.get("assignment"), request.user)
     if request.method == "POST":
         form = SessionForm(request.POST, assignment=assignment)

@@ -18,3 +18,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   echo "$want" > "$stamp"
 fi
+# Bootstrap Italia and axe-core, pinned in package-lock.json, into static/vendor/.
+scripts/assets.sh

@@ -10,6 +10,7 @@ scores and nothing of the other evaluators'."""
 
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -174,8 +175,10 @@ class VentureSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=LegalForm.choices, allow_null=True))
     def get_legal_form(self, venture: Venture) -> str | None:
-        # The history is prefetched in date order: the current form is the last one.
-        forms = list(venture.legal_forms.all())
+        # The history is prefetched in date order: the current form is the last one in
+        # force; a change dated in the future takes effect on its date.
+        today = timezone.localdate()
+        forms = [change for change in venture.legal_forms.all() if change.effective_on <= today]
         return forms[-1].legal_form if forms else None
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from api.incubator import me_calendar, staffing, views
 from api.incubator.funding import views as funding_views
 from api.incubator.path import views as path_views
+from api.incubator.selection import portal_views
 from api.incubator.selection import views as selection_views
 
 router = SimpleRouter()
@@ -11,6 +12,10 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("calls", selection_views.CallViewSet, basename="call")
 router.register("applications", selection_views.ApplicationViewSet, basename="application")
 router.register("evaluations", selection_views.EvaluationViewSet, basename="evaluation")
+# The applicant portal (my applications and drafts, integration requests, submissions).
+router.register("my-applications", portal_views.MyApplicationViewSet, basename="my-application")
+router.register("integration-requests", portal_views.IntegrationRequestViewSet, basename="integration-request")
+router.register("submissions", portal_views.SubmissionViewSet, basename="submission")
 router.register("ventures", views.VentureViewSet, basename="venture")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("users", staffing.UserViewSet, basename="user")

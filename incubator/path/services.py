@@ -27,6 +27,7 @@ from incubator import access, audit, uploads
 from incubator.dates import add_months
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember
+from incubator.path import notices
 from incubator.path.models import Enrolment, EnrolmentStatus, EnrolmentSuspension, Milestone, MilestoneTemplate
 from incubator.path.models import MilestoneState as M
 from incubator.services import _full_clean, _save_new
@@ -411,6 +412,8 @@ def milestone_change_state(
         after={k: (v.pk if hasattr(v, "pk") else v) for k, v in changes.items()},
         reason=reason,
     )
+    if staff and current == M.ACHIEVED and state == M.IN_PROGRESS:
+        notices.evidence_sent_back(milestone)
     return milestone
 
 
@@ -448,6 +451,7 @@ def milestone_verify(*, actor, milestone: Milestone) -> Milestone:
         programme_id=_programme_id(enrolment),
         after={"verified_by": actor.pk},
     )
+    notices.evidence_verified(milestone)
     return milestone
 
 

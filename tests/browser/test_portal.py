@@ -4,6 +4,7 @@ log in, see the path, copy the calendar link, upload evidence, switch language."
 import pytest
 
 from incubator.calendar.models import CalendarFeed
+from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import DESKTOP, PHONE, open_context
 from tests.path.conftest import PDF, build_picture
 
@@ -14,7 +15,7 @@ PASSWORD = "pw-test-12345"  # tests.factories.UserFactory's
 
 def _log_in(page, user) -> None:
     """By the form's fields, not its (translated) labels: the login page is Italian."""
-    page.locator("#id_username").fill(user.username)
+    page.locator("#id_login").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
 
@@ -45,6 +46,7 @@ def _journey(chromium, live_server, world, artifacts, tmp_path, *, name: str, vi
     assert page.locator("li.milestone").count() == 9
     assert page.locator(".months span").count() == 36
     page.screenshot(path=str(artifacts / f"{name}-1-path.png"), full_page=True)
+    assert_no_axe_violations(page)
     if phone:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"the page scrolls sideways at {viewport['width']} px ({width} px)"
@@ -90,9 +92,11 @@ def _journey(chromium, live_server, world, artifacts, tmp_path, *, name: str, vi
 
     # Switch to English.
     page.locator("#language").select_option("en")
+    page.locator("#language-submit").click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     page.get_by_role("heading", level=1, name="My path").wait_for()  # English source strings
     page.screenshot(path=str(artifacts / f"{name}-4-english.png"), full_page=True)
+    assert_no_axe_violations(page)
 
     # The keyboard reaches the content first through the skip link.
     page.keyboard.press("Tab")
@@ -123,4 +127,5 @@ def test_tutor_sees_the_overdue_list(chromium, live_server, world, artifacts):
     page.wait_for_url("**/path/enrolments/**")
     page.get_by_role("heading", level=1, name=world.venture.title).wait_for()
     page.screenshot(path=str(artifacts / "phone-tutor-path.png"), full_page=True)
+    assert_no_axe_violations(page)
     context.close()

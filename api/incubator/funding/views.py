@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from api import idempotency
 from api.base import ScopedMixin
 from api.incubator.funding import serializers as s
 from api.incubator.funding.filters import (
@@ -74,7 +75,9 @@ class _Base(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.GrantProposeSerializer, responses={201: s.GrantSerializer}),
+    create=extend_schema(
+        request=s.GrantProposeSerializer, responses={201: s.GrantSerializer}, parameters=[idempotency.PARAMETER]
+    ),
     partial_update=extend_schema(request=s.GrantUpdateSerializer, responses=s.GrantSerializer),
 )
 class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
@@ -88,8 +91,9 @@ class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.GrantProposeSerializer, request)
-        grant = services.grant_propose(actor=request.user, **data)
-        return self._read(grant, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request, "grant", lambda: services.grant_propose(actor=request.user, **data), self._read
+        )
 
     def partial_update(self, request, *args, **kwargs):
         grant = self.get_object()
@@ -171,7 +175,11 @@ class _UnderGrant(_Base):
         return super().get_queryset().filter(grant_id=self.kwargs.get("grant_pk"))
 
 
-@extend_schema_view(create=extend_schema(request=s.TrancheRequestSerializer, responses={201: s.TrancheSerializer}))
+@extend_schema_view(
+    create=extend_schema(
+        request=s.TrancheRequestSerializer, responses={201: s.TrancheSerializer}, parameters=[idempotency.PARAMETER]
+    )
+)
 class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
     """Tranches of a grant: the beneficiary or a coordinator requests, a coordinator pays."""
 
@@ -182,8 +190,12 @@ class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.TrancheRequestSerializer, request)
-        tranche = services.tranche_request(actor=request.user, grant=self.grant, **data)
-        return self._read(tranche, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request,
+            f"grant-{self.grant.pk}-tranche",
+            lambda: services.tranche_request(actor=request.user, grant=self.grant, **data),
+            self._read,
+        )
 
     @extend_schema(request=s.TranchePaySerializer, responses=s.TrancheSerializer)
     @action(detail=True, methods=["post"])
@@ -201,7 +213,11 @@ class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.ExpenseReportCreateSerializer, responses={201: s.ExpenseReportSerializer})
+    create=extend_schema(
+        request=s.ExpenseReportCreateSerializer,
+        responses={201: s.ExpenseReportSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
 )
 class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
     queryset = ExpenseReport.objects.all()
@@ -211,8 +227,12 @@ class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.ExpenseReportCreateSerializer, request)
-        report = services.expense_report_create(actor=request.user, grant=self.grant, **data)
-        return self._read(report, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request,
+            f"grant-{self.grant.pk}-expense-report",
+            lambda: services.expense_report_create(actor=request.user, grant=self.grant, **data),
+            self._read,
+        )
 
     @extend_schema(request=None, responses=s.ExpenseReportSerializer)
     @action(detail=True, methods=["post"])
@@ -225,7 +245,9 @@ class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
 @extend_schema_view(
     # Multipart only: an item needs its document, which a JSON body cannot carry.
     create=extend_schema(
-        request={"multipart/form-data": s.ExpenseItemCreateSerializer}, responses={201: s.ExpenseItemSerializer}
+        request={"multipart/form-data": s.ExpenseItemCreateSerializer},
+        responses={201: s.ExpenseItemSerializer},
+        parameters=[idempotency.PARAMETER],
     )
 )
 class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
@@ -242,8 +264,12 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
         report = self.grant.expense_reports.filter(pk=data.pop("report")).first()
         if report is None:
             raise ValidationError({"report": [_("This grant has no such expense report.")]})
-        item = services.expense_item_add(actor=request.user, report=report, **data)
-        return self._read(item, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request,
+            f"grant-{self.grant.pk}-expense-item",
+            lambda: services.expense_item_add(actor=request.user, report=report, **data),
+            self._read,
+        )
 
     @extend_schema(request=s.ExpenseReviewSerializer, responses=s.ExpenseItemSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])

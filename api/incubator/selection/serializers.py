@@ -186,6 +186,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "team",
             "state",
             "submitted_at",
+            "protocol_number",
+            "content_sha256",
             "score",
             "rank",
             "decision_reason",
