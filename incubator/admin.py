@@ -35,6 +35,7 @@ from incubator import (
     audit,
     services,
 )
+from incubator import audit_labels
 from incubator.access import back_office_scope
 from incubator.admin_tables import CappedCountPaginator, RelatedChoicesFilter
 from incubator.exceptions import NotPermitted
@@ -117,7 +118,7 @@ def history_rows(obj) -> list[dict]:
         {
             "at": event.at,
             "actor": event.actor,
-            "verb": event.verb,
+            "verb": audit_labels.verb_label(event.verb, CHOICE_LABELS),
             "change": describe_change(event.before, event.after),
             "reason": event.reason,
         }
@@ -521,12 +522,16 @@ class VentureAdmin(BackOfficeAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(BackOfficeAdmin):
-    list_display = ("at", "actor", "verb", "programme", "target", "reason")
+    list_display = ("at", "actor", "what", "programme", "target", "reason")
     list_filter = ("verb", ("programme", RelatedOnly), ("actor", RelatedOnly), ("at", admin.DateFieldListFilter))
     search_fields = ("verb", "target_repr", "reason")
     list_select_related = ("actor", "programme", "target_type")
-    fields = ("at", "actor", "verb", "programme", "target", "change_summary", "reason")
+    fields = ("at", "actor", "what", "programme", "target", "change_summary", "reason")
     readonly_fields = fields
+
+    @admin.display(description=_("what"), ordering="verb")
+    def what(self, event):
+        return audit_labels.verb_label(event.verb, CHOICE_LABELS)
 
     @admin.display(description=_("target"), ordering="target_repr")
     def target(self, event):
