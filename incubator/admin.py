@@ -33,9 +33,9 @@ from incubator import (
     access,
     admin_security,  # noqa: F401  (Django's history pages answer 404 out of reach)
     audit,
+    audit_labels,
     services,
 )
-from incubator import audit_labels
 from incubator.access import back_office_scope
 from incubator.admin_tables import CappedCountPaginator, RelatedChoicesFilter
 from incubator.exceptions import NotPermitted

@@ -16,5 +16,6 @@ def test_a_verb_reads_as_words_in_italian_and_english():
 
 def test_a_state_takes_its_choices_label_and_an_unknown_verb_stays_readable():
     with translation.override("en"):
-        assert verb_label("application.under_evaluation", {"state": ApplicationState}) == "Application: under evaluation"
+        label = verb_label("application.under_evaluation", {"state": ApplicationState})
+        assert label == "Application: under evaluation"
         assert verb_label("gizmo.frobbed") == "gizmo: frobbed"
