@@ -257,6 +257,8 @@ PUBLIC = {
     "admin:logout": "logging out of the back office",
     "admin:jsi18n": "the admin's translation catalogue (static text)",
     "calendar-feed": "the secret token in the URL is the credential",
+    "accessibility": "the accessibility statement, linked from every footer",
+    "privacy": "the privacy notice (GDPR art. 13), read before signing up",
 }
 
 

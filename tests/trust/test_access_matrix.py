@@ -198,7 +198,7 @@ def _no_id_values(route) -> dict:
 
 def test_public_pages_answer_anonymous_visitors(db):
     client = Client()
-    for url in ("/login/", "/admin/login/", "/api/schema/", "/api/docs/"):
+    for url in ("/login/", "/admin/login/", "/api/schema/", "/api/docs/", "/accessibility/", "/privacy/"):
         assert client.get(url).status_code == 200, url
 
 
