@@ -118,7 +118,8 @@ def history_rows(obj) -> list[dict]:
         {
             "at": event.at,
             "actor": event.actor,
-            "verb": audit_labels.verb_label(event.verb, CHOICE_LABELS),
+            "verb": event.verb,
+            "what": audit_labels.verb_label(event.verb, CHOICE_LABELS),
             "change": describe_change(event.before, event.after),
             "reason": event.reason,
         }
