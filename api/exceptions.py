@@ -4,7 +4,9 @@ anything out of reach has already been answered 404 by the queryset."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -14,6 +16,10 @@ from incubator.services import validation_message
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        # Django's "No <Model> matches the given query." is English only and names the
+        # model: the translated "Not found." of every other 404.
+        exc = NotFound()
     if isinstance(exc, DjangoValidationError):
         errors = validation_message(exc)
         # Model validation files constraint errors under "__all__": answer with the key

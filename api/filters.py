@@ -1,8 +1,14 @@
 """The filter backend of every API list: django-filter, refusing numbers that no database
 column can hold. An id or amount in a query string is compared with a 64-bit column; a
 larger one made SQLite raise ``OverflowError`` and PostgreSQL a numeric-range error (a
-500) where the client deserves a 400 naming the parameter."""
+500) where the client deserves a 400 naming the parameter.
 
+Filters by a related record's id compare the id only (``NumberFilter``), never look the
+record up: django-filter's generated ``ModelChoiceFilter`` answered 400 for an id that
+does not exist and 200 with an empty list for another programme's, telling a client which
+ids exist. Every filterset the API uses passes through ``ids_not_rows``."""
+
+import functools
 from decimal import Decimal, InvalidOperation
 
 import django_filters
@@ -26,7 +32,30 @@ def _out_of_range(value: str) -> bool:
     return number.is_finite() and abs(number) > BIGINT_MAX
 
 
+@functools.cache
+def ids_not_rows(filterset_class: type[django_filters.FilterSet]) -> type[django_filters.FilterSet]:
+    """The same filterset, with each filter that looks a related row up by its id
+    replaced by one that compares the id: a foreign id and a missing one answer alike."""
+    replaced = {}
+    for name, found in filterset_class.base_filters.items():
+        if isinstance(found, django_filters.ModelChoiceFilter) and not isinstance(
+            found, django_filters.ModelMultipleChoiceFilter
+        ):
+            replaced[name] = django_filters.NumberFilter(
+                field_name=found.field_name, lookup_expr=found.lookup_expr, label=found.label, distinct=found.distinct
+            )
+    if not replaced:
+        return filterset_class
+    by_id = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    by_id.base_filters = {**filterset_class.base_filters, **replaced}
+    return by_id
+
+
 class BoundedFilterBackend(DjangoFilterBackend):
+    def get_filterset_class(self, view, queryset=None):
+        found = super().get_filterset_class(view, queryset)
+        return None if found is None else ids_not_rows(found)
+
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is not None:

@@ -225,12 +225,14 @@ class AttendanceInline(BackOfficeInline):
         return [pk for pk in selectors.session_roster(obj).values_list("pk", flat=True) if pk not in marked]
 
     def get_formset(self, request, obj=None, **kwargs):
-        self._session = obj
+        # Kept on the request, not on the admin object: nothing of one request may be
+        # left where the next one (another programme's) would read it.
+        request._register_session = obj
         return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "person":
-            session = getattr(self, "_session", None)
+            session = getattr(request, "_register_session", None)
             kwargs["queryset"] = selectors.session_register(session) if session else Person.objects.none()
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             # Read once for the whole register, not once per row.

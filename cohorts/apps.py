@@ -14,5 +14,6 @@ class CohortsConfig(AppConfig):
     def ready(self) -> None:
         # Access rules, the calendar sources of training sessions, the attendance grant check
         # and the attendance section of the data-subject export (incubator.privacy.registry).
-        from cohorts import access, gdpr, grant_checks, ical  # noqa: F401
+        # The notices register the reminder of sessions tomorrow (incubator.notifications).
+        from cohorts import access, gdpr, grant_checks, ical, notices  # noqa: F401
         from cohorts.reports import access as report_access  # noqa: F401

@@ -16,6 +16,12 @@ from incubator.funding.eligibility import GrantCandidate, Problem, grant_check
 FIELD = "attendance"
 
 
+def _attendance_of(row) -> str:
+    if row.percent is None:
+        return _("%(name)s (no training session held yet)") % {"name": row.full_name}
+    return _("%(name)s %(percent)s %%") % {"name": row.full_name, "percent": row.percent}
+
+
 @grant_check
 def attendance_reached(candidate: GrantCandidate) -> list[Problem]:
     membership = (
@@ -52,9 +58,7 @@ def attendance_reached(candidate: GrantCandidate) -> list[Problem]:
             % {
                 "threshold": cohort.grant_threshold,
                 "cohort": cohort.name,
-                "people": "; ".join(
-                    f"{row.full_name} {row.percent if row.percent is not None else '-'} %" for row in short
-                ),
+                "people": "; ".join(_attendance_of(row) for row in short),
             },
             FIELD,
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts import access as cohort_access
+from cohorts import notices
 from cohorts.models import (
     DEFAULT_MODULES,
     Attendance,
@@ -434,6 +435,7 @@ def session_create(
             "trainers": _trainer_ids(trainers),
         },
     )
+    notices.session_scheduled(session)
     return session
 
 
@@ -489,6 +491,8 @@ def session_update(*, actor, session: TrainingSession, **fields) -> TrainingSess
         before=before,
         after=after,
     )
+    if times_changed or before.get("place", session.place) != session.place:
+        notices.session_moved(session)
     return session
 
 
@@ -518,6 +522,7 @@ def session_cancel(*, actor, session: TrainingSession, reason: str) -> TrainingS
         after={"cancelled_at": session.cancelled_at},
         reason=reason,
     )
+    notices.session_cancelled(session)
     return session
 
 

@@ -169,8 +169,14 @@ def _audit(user) -> Q:
 
 @rule(User)
 def _user(user) -> Q:
-    """Oneself, and the people holding a role in a programme one coordinates."""
-    return Q(pk=user.pk) | Q(pk__in=RoleAssignment.objects.filter(programme__in=coordinated(user)).values("user"))
+    """Oneself, the people holding a role in a programme one coordinates, and the logins
+    of that programme's people (so that a login just given can be granted a role)."""
+    mine = coordinated(user)
+    return (
+        Q(pk=user.pk)
+        | Q(pk__in=RoleAssignment.objects.filter(programme__in=mine).values("user"))
+        | Q(pk__in=Person.objects.filter(programme__in=mine, user__isnull=False).values("user"))
+    )
 
 
 def back_office_scope(user, model_or_qs, programme_path: str) -> models.QuerySet:

@@ -475,7 +475,7 @@ class VentureAdmin(BackOfficeAdmin):
     inlines = [TeamMemberInline, LegalFormChangeInline]
 
     def get_queryset(self, request):
-        latest = LegalFormChange.objects.filter(venture=OuterRef("pk")).order_by("-effective_on")
+        latest = LegalFormChange.objects.in_force().filter(venture=OuterRef("pk")).order_by("-effective_on")
         return super().get_queryset(request).annotate(current_legal_form=Subquery(latest.values("legal_form")[:1]))
 
     @admin.display(description=_("legal form"), ordering="current_legal_form")

@@ -7,10 +7,21 @@ from django.utils.translation import gettext_lazy as _
 # The subject packages of the incubator app (docs/architecture.md). Their models keep
 # ``app_label = "incubator"`` and their tables; the app config loads them by name so that
 # the core never imports a subject package.
-SUBJECTS = ("selection", "path", "calendar", "funding", "participants", "privacy", "imports")
+SUBJECTS = (
+    "selection",
+    "path",
+    "calendar",
+    "funding",
+    "participants",
+    "privacy",
+    "imports",
+    "accounts",
+    "notifications",
+)
 # Modules of each subject that register something when imported: access rules, calendar
-# sources, grant checks, the data-subject export's sections, back-office pages.
-REGISTERING = ("access", "calendar", "selectors", "services", "admin")
+# sources, grant checks, the data-subject export's sections, back-office pages, reminder
+# sources of the notification scheduler.
+REGISTERING = ("access", "calendar", "selectors", "services", "admin", "reminders")
 
 
 class IncubatorConfig(AppConfig):

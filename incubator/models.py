@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.it.forms import ITSocialSecurityNumberField
 
@@ -19,7 +21,14 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 def validate_tax_code(value: str) -> None:
     """Italian codice fiscale (16 chars with check digit) or a company's 11-digit VAT number."""
-    ITSocialSecurityNumberField().clean(value)
+    try:
+        ITSocialSecurityNumberField().clean(value)
+    except ValidationError:
+        # localflavor's message is not in our catalogue (nor loaded, the package not being
+        # an installed app): ours, so that an Italian page or answer is Italian throughout.
+        raise ValidationError(
+            _("Enter a valid tax code (codice fiscale, or an 11-digit VAT number)."), code="invalid"
+        ) from None
 
 
 class User(AbstractUser):
@@ -35,6 +44,7 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     TUTOR = "tutor", _("Tutor / trainer")
     PARTICIPANT = "participant", _("Participant")
+    APPLICANT = "applicant", _("Applicant")
 
 
 class Fund(models.TextChoices):
@@ -197,8 +207,16 @@ class TeamMember(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
+class LegalFormChangeQuerySet(models.QuerySet):
+    def in_force(self, on=None) -> "LegalFormChangeQuerySet":
+        """Changes that have taken effect by ``on`` (today): one dated in the future is
+        recorded ahead but changes nothing until its date."""
+        return self.filter(effective_on__lte=on or timezone.localdate())
+
+
 class LegalFormChange(models.Model):
-    """History of a venture's legal form; the current form is the latest by date."""
+    """History of a venture's legal form; the current form is the latest in force (by
+    date, not after today)."""
 
     venture = models.ForeignKey(
         Venture, on_delete=models.CASCADE, related_name="legal_forms", verbose_name=_("venture")
@@ -207,6 +225,8 @@ class LegalFormChange(models.Model):
     effective_on = models.DateField(_("effective on"))
     registration_number = models.CharField(_("registration / VAT number"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = LegalFormChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["venture", "effective_on"]
@@ -253,3 +273,32 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.target_repr}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's key for one write that creates a money record (an ``Idempotency-Key``
+    header in the API, a form token on pages): the same key from the same user for the
+    same kind of write gives the first write's record again (``incubator.idempotency``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    scope = models.CharField(_("scope"), max_length=120)
+    key = models.CharField(_("key"), max_length=255)
+    # A hash of what was asked: the same key with another request is refused, not replayed.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("target type")
+    )
+    target_id = models.PositiveBigIntegerField(_("target id"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once_per_user_and_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.key}"

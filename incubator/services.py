@@ -267,3 +267,49 @@ def validation_message(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
     return {"non_field_errors": list(exc.messages)}
+
+
+@transaction.atomic
+def person_create_login(*, actor, person: Person, username: str, email: str = "") -> User:
+    """A login for a person known to a programme: by an administrator or a coordinator of
+    the person's programme. No password is set: the person chooses one through the
+    password reset e-mail, so nobody else ever knows it. Roles are granted separately."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    access.require_role(actor, person.programme_id, Role.COORDINATOR)
+    if person.anonymised_at:
+        raise DomainError(_("This person's data has been erased."), code="anonymised", field="person")
+    if person.user_id:
+        raise DomainError(_("This person already has a login."), code="has_login", field="person")
+    user = User(
+        username=username, email=email or person.email, first_name=person.first_name, last_name=person.last_name
+    )
+    user.set_unusable_password()
+    _save_new(user, exclude=["password"])
+    person.user = user
+    person.save(update_fields=["user"])
+    audit.record(
+        actor=actor,
+        verb="person.login",
+        target=person,
+        programme_id=person.programme_id,
+        after={"user": user.pk, "username": username},
+    )
+    return user
+
+
+TEAM_MEMBER_EDITABLE = ("role", "joined_on", "left_on")
+
+
+@transaction.atomic
+def team_member_update(*, actor, member: TeamMember, **fields) -> TeamMember:
+    """A coordinator changes a member's role or dates (``left_on`` records that they left:
+    the history stays, the row is never deleted)."""
+    access.require_role(actor, member.venture.programme_id, Role.COORDINATOR)
+    return _update(
+        actor=actor,
+        instance=member,
+        fields=fields,
+        editable=TEAM_MEMBER_EDITABLE,
+        verb="team.update",
+        programme_id=member.venture.programme_id,
+    )

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,14 +12,17 @@ DESTINATIONS = (
     (Role.COORDINATOR, "cohorts:dashboard", _("Programme dashboard")),
     (Role.TUTOR, "mentoring:my-ventures", _("My ventures (tutor)")),
     (Role.PARTICIPANT, "cohorts:my-path", _("My path")),
+    (Role.APPLICANT, "selection:my-applications", _("My applications")),
 )
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Landing page: a participant goes to their path, a tutor to their ventures, a
-    coordinator to the dashboard, an administrator to the back office; someone holding
-    several of these roles chooses."""
+    coordinator to the dashboard, an applicant to their applications, an administrator to
+    the back office; someone holding several of these roles chooses. Anonymous visitors
+    see the way to the public calls and to the login."""
+    if not request.user.is_authenticated:
+        return render(request, "incubator/welcome.html")
     roles = access.roles_of(request.user)
     links = [(label, reverse(name)) for role, name, label in DESTINATIONS if roles.get(role)]
     if not links and access.is_admin(request.user):

@@ -375,10 +375,21 @@ class TutoringSessionAdmin(ServiceImportExportMixin, BackOfficeAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None:
-            note = access.visible(request.user, TutoringSessionPrivateNote).filter(session=obj).first()
-            form.base_fields["private_notes"].initial = note.text if note else ""
-        return form
+        if obj is None:
+            return form
+        note = access.visible(request.user, TutoringSessionPrivateNote).filter(session=obj).first()
+        # The note goes into this form's own initial data: the class's field objects are
+        # shared by every form built in the process (a note set on them leaked into the
+        # next "add" form, whoever opened it).
+        text = note.text if note else ""
+
+        class FormWithNote(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {"private_notes": text, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        FormWithNote.__name__ = form.__name__
+        return FormWithNote
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignment":

@@ -9,4 +9,5 @@ class MentoringConfig(AppConfig):
     def ready(self) -> None:
         # Registers the access rules and the calendar sources.
         # ... and the tutoring sections of the data-subject export (incubator.privacy.registry).
-        from mentoring import access, gdpr, ical  # noqa: F401
+        # ... and the reminder of action items due (incubator.notifications).
+        from mentoring import access, gdpr, ical, notices  # noqa: F401

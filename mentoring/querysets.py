@@ -27,6 +27,12 @@ class TutoringSessionQuerySet(models.QuerySet):
         """Sessions sharing some time with [starts_at, ends_at); touching ends do not overlap."""
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
+    def held(self, at: dt.datetime | None = None) -> "TutoringSessionQuerySet":
+        """Sessions that took place: ended by ``at`` (now). The one rule of every figure
+        that values tutoring (timesheets, cohort reports, the API), as for training
+        sessions (``TrainingSessionQuerySet.held``): a booked session counts once held."""
+        return self.filter(ends_at__lte=at or timezone.now())
+
     def in_month(self, year: int, month: int) -> "TutoringSessionQuerySet":
         """Sessions starting in the month, in the programme's time zone."""
         start = timezone.make_aware(dt.datetime(year, month, 1))

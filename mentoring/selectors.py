@@ -354,11 +354,12 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
     return year, month
 
 
-def timesheet(*, tutor: TutorProfile, year: int, month: int) -> Timesheet:
+def timesheet(*, tutor: TutorProfile, year: int, month: int, at: dt.datetime | None = None) -> Timesheet:
     """Hours of one tutor in one month by venture and activity, valued at the unit cost
     each session was logged at. A row's value is its euro-minutes / 60 rounded to the cent;
-    the total is the sum of the rows, so the printed table adds up. Two queries."""
-    sessions = TutoringSession.objects.filter(tutor=tutor).in_month(year, month)
+    the total is the sum of the rows, so the printed table adds up. Only sessions held by
+    ``at`` (now) count: one booked for later in the month is not yet delivered. Two queries."""
+    sessions = TutoringSession.objects.filter(tutor=tutor).in_month(year, month).held(at)
     venture = "assignment__enrolment__application__venture"
     grouped = (
         sessions.order_by()

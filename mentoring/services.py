@@ -18,6 +18,7 @@ from incubator.exceptions import DomainError, NotPermitted
 from incubator.models import Person, Programme, Role, User, Venture
 from incubator.path.models import Enrolment, Milestone
 from incubator.services import _full_clean, _save_new
+from mentoring import notices
 from mentoring.models import (
     MAX_SESSION_MINUTES,
     ActionItem,
@@ -647,6 +648,7 @@ def tutoring_session_log(
             "private_notes": bool(private_notes.strip()),
         },
     )
+    notices.tutoring_notes_shared(session)
     return session
 
 

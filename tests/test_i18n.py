@@ -192,36 +192,36 @@ def product_default_language(settings):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_login_page_is_italian_by_default(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="it">' in html
-    assert "Accedi" in html and "Nome utente" in html and "Vai al contenuto" in html
-    assert "Log in" not in html
+    assert "Accedi" in html and "Password dimenticata?" in html and "Vai al contenuto" in html
+    assert "Sign In" not in html
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_login_page_is_english_on_request(client):
-    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in html
-    assert "Log in" in html and "Username" in html and "Accedi" not in html
+    assert "Sign In" in html and "Forgot your password?" in html and "Accedi" not in html
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_language_cookie_wins_over_the_browser(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
-    assert "Log in" in html and "Accedi" not in html
+    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "Sign In" in html and "Accedi" not in html
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("product_default_language")
 def test_language_switch_sets_english(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("account_login")})
     assert response.status_code == 302
-    assert "Log in" in client.get(reverse("login")).content.decode()
+    assert "Sign In" in client.get(reverse("account_login")).content.decode()
 
 
 @pytest.mark.usefixtures("italian_default")

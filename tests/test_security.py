@@ -23,7 +23,7 @@ def _clear_cache():
 
 
 def test_every_page_has_a_content_security_policy(client):
-    for url in ("/login/", "/api/docs/"):
+    for url in ("/accounts/login/", "/accounts/signup/", "/api/docs/"):
         response = client.get(url)
         assert response.status_code == 200, url
         policy = response["Content-Security-Policy"]
@@ -32,7 +32,7 @@ def test_every_page_has_a_content_security_policy(client):
 
 
 def _login(client, username, password, address="10.0.0.1"):
-    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post("/accounts/login/", {"login": username, "password": password}, REMOTE_ADDR=address)
 
 
 @override_settings(LOGIN_FAILURES_PER_ACCOUNT=3, LOGIN_FAILURES_PER_ADDRESS=100)

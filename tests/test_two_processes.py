@@ -87,12 +87,12 @@ class Web:
         return response.status, data, set_cookies
 
     def login(self, username, password):
-        _, page, cookies = self.request("GET", "/login/")
+        _, page, cookies = self.request("GET", "/accounts/login/")
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert match, page[:2000]
         token = match.group(1)
         status, _, new = self.request(
-            "POST", "/login/", {"username": username, "password": password, "csrfmiddlewaretoken": token}, cookies
+            "POST", "/accounts/login/", {"login": username, "password": password, "csrfmiddlewaretoken": token}, cookies
         )
         return status, {**cookies, **new}
 
@@ -161,5 +161,5 @@ def test_two_web_processes_share_sessions_throttles_and_data(two_webs):
     status, _ = b.login("target", "right-password-1")
     assert status == 200  # refused: the failure counter lives in the shared Redis cache
 
-    status, page, _ = b.request("GET", "/login/")
+    status, page, _ = b.request("GET", "/accounts/login/")
     assert status == 200

@@ -158,7 +158,11 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
 
 class TrainingSessionCreateSerializer(serializers.Serializer):
     cohort = VisibleRelatedField(queryset=Cohort.objects.all())
-    module = VisibleRelatedField(queryset=CurriculumModule.objects.all(), required=False, allow_null=True)
+    module = VisibleRelatedField(
+        queryset=CurriculumModule.objects.all(),
+        allow_null=True,
+        help_text=_("The curriculum module; null only for an outreach event."),
+    )
     kind = serializers.ChoiceField(choices=TrainingSession.Kind.choices, default=TrainingSession.Kind.TRAINING)
     topic = serializers.CharField(max_length=300)
     starts_at = serializers.DateTimeField()

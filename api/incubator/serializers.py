@@ -10,6 +10,7 @@ scores and nothing of the other evaluators'."""
 
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -123,6 +124,8 @@ class PersonUpdateSerializer(PersonSerializer):
 class TeamMemberSerializer(serializers.ModelSerializer):
     """Name and role only; the person's id only to those who may open the person."""
 
+    omitted_for_some_readers = ("person",)
+
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -172,14 +175,27 @@ class VentureSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=LegalForm.choices, allow_null=True))
     def get_legal_form(self, venture: Venture) -> str | None:
-        # The history is prefetched in date order: the current form is the last one.
-        forms = list(venture.legal_forms.all())
+        # The history is prefetched in date order: the current form is the last one in
+        # force; a change dated in the future takes effect on its date.
+        today = timezone.localdate()
+        forms = [change for change in venture.legal_forms.all() if change.effective_on <= today]
         return forms[-1].legal_form if forms else None
 
 
 class TeamMemberInputSerializer(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all())
     role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, default=TeamMember.TeamRole.MEMBER)
+
+
+class TeamMemberAddSerializer(TeamMemberInputSerializer):
+    joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TeamMemberChangeSerializer(serializers.Serializer):
+    person = serializers.IntegerField(help_text=_("The member to change (a person in this venture's team)."))
+    role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, required=False)
+    joined_on = serializers.DateField(required=False, allow_null=True)
+    left_on = serializers.DateField(required=False, allow_null=True, help_text=_("The day the person left the team."))
 
 
 class VentureCreateSerializer(serializers.ModelSerializer):

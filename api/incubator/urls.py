@@ -1,9 +1,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.incubator import views
+from api.incubator import me_calendar, staffing, views
 from api.incubator.funding import views as funding_views
 from api.incubator.path import views as path_views
+from api.incubator.selection import portal_views
 from api.incubator.selection import views as selection_views
 
 router = SimpleRouter()
@@ -11,8 +12,14 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("calls", selection_views.CallViewSet, basename="call")
 router.register("applications", selection_views.ApplicationViewSet, basename="application")
 router.register("evaluations", selection_views.EvaluationViewSet, basename="evaluation")
+# The applicant portal (my applications and drafts, integration requests, submissions).
+router.register("my-applications", portal_views.MyApplicationViewSet, basename="my-application")
+router.register("integration-requests", portal_views.IntegrationRequestViewSet, basename="integration-request")
+router.register("submissions", portal_views.SubmissionViewSet, basename="submission")
 router.register("ventures", views.VentureViewSet, basename="venture")
 router.register("people", views.PersonViewSet, basename="person")
+router.register("users", staffing.UserViewSet, basename="user")
+router.register("role-assignments", staffing.RoleAssignmentViewSet, basename="role-assignment")
 router.register("enrolments", path_views.EnrolmentViewSet, basename="enrolment")
 
 # Funding (grants, tranches, expenses, de minimis, crowdfunding).
@@ -36,7 +43,11 @@ urlpatterns = [
     path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     *router.urls,
 ]
-urlpatterns += [path("me/path/", path_views.MePathView.as_view(), name="me-path")]
+urlpatterns += [
+    path("me/path/", path_views.MePathView.as_view(), name="me-path"),
+    path("me/calendar/", me_calendar.MeCalendarView.as_view(), name="me-calendar"),
+    path("me/calendar/rotate/", me_calendar.MeCalendarRotateView.as_view(), name="me-calendar-rotate"),
+]
 
 # Participants' ESF+ entry data and results, venture outcomes, unit costs, read log.
 from api.incubator.participants import views as participants_views  # noqa: E402

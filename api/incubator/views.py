@@ -9,18 +9,20 @@ record is visible but the act is not theirs) and raises domain errors that
 serializer reads, so their query count does not grow with the rows."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet
-from api.incubator import filters
+from api.incubator import filters, staffing
 from api.incubator import serializers as s
 from incubator import services
 from incubator.models import Person, Programme, TeamMember, Venture
@@ -84,6 +86,23 @@ class VentureViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         services.venture_change_legal_form(actor=request.user, venture=venture, **data)
         return self.answer(venture)
 
+    @extend_schema(methods=["POST"], request=s.TeamMemberAddSerializer, responses=s.VentureSerializer)
+    @extend_schema(methods=["PATCH"], request=s.TeamMemberChangeSerializer, responses=s.VentureSerializer)
+    @action(detail=True, methods=["post", "patch"], filter_backends=[])
+    def team(self, request, pk=None):
+        """POST adds a person to the team; PATCH changes a member's role or dates (``left_on``
+        when they leave: the team's history is kept)."""
+        venture = self.get_object()
+        if request.method == "POST":
+            services.team_member_add(actor=request.user, venture=venture, **self.validated(s.TeamMemberAddSerializer))
+            return self.answer(venture)
+        data = dict(self.validated(s.TeamMemberChangeSerializer))
+        member = venture.team.filter(person_id=data.pop("person")).first()
+        if member is None:
+            raise ValidationError({"person": [_("This person is not in the venture's team.")]})
+        services.team_member_update(actor=request.user, member=member, **data)
+        return self.answer(venture)
+
 
 class PersonViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     """People with their tax code and contacts: visible to their programme's coordinators
@@ -106,6 +125,17 @@ class PersonViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         person = services.person_update(actor=request.user, person=person, **data)
         return self.answer(person)
 
+    @extend_schema(request=staffing.LoginCreateSerializer, responses={201: staffing.UserSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def login(self, request, pk=None):
+        """A login for the person (no password: they set it through the password reset
+        e-mail); then grant roles with ``role-assignments``."""
+        person = self.get_object()
+        data = self.validated(staffing.LoginCreateSerializer)
+        user = services.person_create_login(actor=request.user, person=person, **data)
+        user.visible_roles = []
+        return Response(staffing.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
@@ -116,6 +146,8 @@ class TokenObtainView(ObtainAuthToken):
 
     # ObtainAuthToken turns throttling off; a password endpoint keeps the default rates.
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    # JSON like every other body (ObtainAuthToken also takes forms).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     @extend_schema(request=ObtainAuthToken.serializer_class, responses=TokenSerializer, auth=[])
     def post(self, request, *args, **kwargs):

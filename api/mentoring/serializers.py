@@ -10,6 +10,7 @@ participant's request never selects the table."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -311,8 +312,10 @@ class TutoringSessionStaffSerializer(TutoringSessionSerializer):
     """For tutors and coordinators: adds the private notes the user may see (their own
     sessions' for a tutor) and until when the author may edit."""
 
-    private_notes = serializers.SerializerMethodField()
+    private_notes = serializers.SerializerMethodField(help_text=_("Absent for participants."))
     editable_until = serializers.SerializerMethodField()
+    # Participants get TutoringSessionSerializer, without these.
+    omitted_for_some_readers = ("private_notes", "editable_until")
 
     class Meta(TutoringSessionSerializer.Meta):
         fields = [*TutoringSessionSerializer.Meta.fields, "private_notes", "editable_until"]
@@ -323,6 +326,7 @@ class TutoringSessionStaffSerializer(TutoringSessionSerializer):
         note = getattr(session, "visible_private_note", None)
         return note.text if note is not None else None
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_editable_until(self, session: TutoringSession) -> str:
         return serializers.DateTimeField().to_representation(services.edit_deadline(session))
 

@@ -8,11 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
+from cohorts.models import Attendance, AttendanceStatus, Cohort, CohortEnrolment, TrainingSession
 from cohorts.reports.indicators import IndicatorRow, _output_indicators, _result_indicators
 from cohorts.selectors import attendance_by_cohort
 from incubator.funding.models import CampaignState, CrowdfundingCampaign, Grant, GrantState, Tranche, TrancheState
@@ -123,6 +123,8 @@ class Training:
     grant_eligible: int
     thresholds: list[dict[str, Any]]
     distribution: list[dict[str, Any]]
+    # Held before any of the cohort's paths had started: not credited (docs/reporting.md).
+    sessions_before_enrolment: int = 0
 
     @property
     def hours_delivered(self) -> Decimal:
@@ -325,7 +327,7 @@ def cohort_report(scope: Scope) -> CohortReport:
         months=_months(months_training, months_tutoring),
         milestones=_milestones(scope, enrolments),
         funding=_funding(scope, enrolments),
-        ventures=_venture_outcomes(enrolments),
+        ventures=_venture_outcomes(enrolments, timezone.localdate(scope.at)),
         participants=participants,
         participants_without_entry_data=without,
         output_indicators=indicators,
@@ -391,20 +393,32 @@ def _funnel(scope: Scope, enrolments: QuerySet) -> Funnel:
 def _training(scope: Scope) -> tuple[Training, dict[str, int]]:
     """Sessions (one query), register marks (one), hours per month (one), and the
     completion rule for all the cohorts at once (three or four)."""
-    sessions = TrainingSession.objects.filter(scope.window("starts_at"), cohort__in=scope.cohort_ids)
+    # A training session is credited to the cohort only when, on its day, at least one of
+    # the cohort's paths had started: a lesson before anyone was enrolled trained no
+    # participant of the programme (docs/reporting.md, "What counts").
+    path_started = CohortEnrolment.objects.filter(
+        cohort=OuterRef("cohort_id"), enrolment__starts_on__lte=OuterRef("day")
+    )
+    sessions = (
+        TrainingSession.objects.filter(scope.window("starts_at"), cohort__in=scope.cohort_ids)
+        .annotate(day=TruncDate("starts_at"))
+        .annotate(path_started=Exists(path_started))
+    )
     live = Q(cancelled_at__isnull=True)
     held = live & Q(ends_at__lte=scope.at)
     training = Q(kind=TrainingSession.Kind.TRAINING)
+    credited = held & training & Q(path_started=True)
     figures = sessions.aggregate(
         **_counts(
-            sessions_held=held & training,
+            sessions_held=credited,
             sessions_cancelled=~live,
             sessions_upcoming=live & Q(ends_at__gt=scope.at),
             outreach_events_held=held & ~training,
+            sessions_before_enrolment=held & training & Q(path_started=False),
         ),
-        minutes_delivered=Coalesce(Sum("duration_minutes", filter=held & training), 0),
+        minutes_delivered=Coalesce(Sum("duration_minutes", filter=credited), 0),
     )
-    held_training = sessions.filter(held & training)
+    held_training = sessions.filter(credited)
     attended = Case(
         When(status=AttendanceStatus.PRESENT, then=F("session__duration_minutes")),
         When(status=AttendanceStatus.PARTIAL, then=F("minutes_attended")),
@@ -470,8 +484,11 @@ def _month_key(month) -> str:
 
 
 def _tutoring(scope: Scope, enrolments: QuerySet) -> tuple[Tutoring, dict[str, int], list[dict[str, Any]]]:
-    """By rate (one query), per venture (one), per tutor (one), per month (one)."""
-    sessions = TutoringSession.objects.filter(scope.window("starts_at"), assignment__enrolment__in=enrolments)
+    """By rate (one query), per venture (one), per tutor (one), per month (one). Sessions
+    held by the report's moment only, as for training: a booked session is not delivered."""
+    sessions = TutoringSession.objects.filter(scope.window("starts_at"), assignment__enrolment__in=enrolments).held(
+        scope.at
+    )
     by_rate = list(
         sessions.values("hourly_rate").annotate(sessions=Count("pk"), minutes=Sum("minutes")).order_by("hourly_rate")
     )
@@ -622,10 +639,12 @@ def _funding(scope: Scope, enrolments: QuerySet) -> Funding:
     return Funding(**grant_figures, **tranche_figures, **campaigns, campaigns_by_state=by_state)
 
 
-def _venture_outcomes(enrolments: QuerySet) -> VentureOutcomes:
-    """Legal forms now (one query) and the recorded outcomes (one)."""
-    latest_form = LegalFormChange.objects.filter(venture=OuterRef("application__venture")).order_by(
-        "-effective_on", "-pk"
+def _venture_outcomes(enrolments: QuerySet, today: dt.date) -> VentureOutcomes:
+    """Legal forms in force on the report's day (one query) and the recorded outcomes (one)."""
+    latest_form = (
+        LegalFormChange.objects.in_force(today)
+        .filter(venture=OuterRef("application__venture"))
+        .order_by("-effective_on", "-pk")
     )
     forms = enrolments.annotate(form=Subquery(latest_form.values("legal_form")[:1])).aggregate(
         ventures=Count("pk"), **{form: Count("pk", filter=Q(form=form)) for form in LegalForm.values}

@@ -35,6 +35,7 @@ def rows_by_section(report: CohortReport) -> dict[str, list[list[Any]]]:
         [str(_("Figure")), str(_("Value"))],
         [str(_("Training sessions held")), t.sessions_held],
         [str(_("Cancelled sessions")), t.sessions_cancelled],
+        [str(_("Held before any path had started (not credited)")), t.sessions_before_enrolment],
         [str(_("Outreach events held")), t.outreach_events_held],
         [str(_("Hours delivered")), t.hours_delivered],
         [str(_("Participant-hours")), t.participant_hours],

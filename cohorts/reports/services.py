@@ -15,7 +15,6 @@ import tempfile
 
 from django.conf import settings
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
@@ -31,6 +30,8 @@ from config.routers import reads_from_replica
 from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted
 from incubator.models import Programme, Role
+from incubator.notifications.kinds import Kind
+from incubator.notifications.services import notify
 from incubator.participants import services as services_participants
 from incubator.participants.access import can_manage_participants
 from incubator.participants.models import ReadChannel
@@ -239,23 +240,16 @@ def _write_text(handle, write) -> None:
 
 
 def _notify(export: ReportExport) -> None:
-    """Tells the requester by email that the file is ready (the dashboard tells them too)."""
-    user = export.requested_by
-    if not user.email:
-        return
-    with translation.override(export.language):
-        url = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("cohorts:report-exports")
-        try:
-            send_mail(
-                subject=_("Your export is ready: %(name)s") % {"name": export.get_kind_display()},
-                message=_("The file you asked for is ready. Download it from: %(url)s") % {"url": url},
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        except OSError:
-            # The file is built and the exports page says so: a mail server that cannot
-            # be reached does not undo that.
-            log.warning("Could not send the export-ready email for export %s", export.pk, exc_info=True)
+    """Tells the requester that the file is ready: inbox and e-mail by their preferences
+    (the dashboard tells them too). A mail server that cannot be reached is retried by
+    the notification worker and never undoes the built file."""
+    notify(
+        Kind.EXPORT_READY,
+        [export.requested_by_id],
+        about=export,
+        context={"name": ExportKind(export.kind).label},
+        link=reverse("cohorts:report-exports"),
+    )
 
 
 @transaction.atomic

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "mentoring",
     "api",
     "bench",
+    # After ours, so that incubator/templates/account/ and allauth/layouts/ override allauth's.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 # Django's own Content Security Policy on every response: nothing is loaded from another
@@ -81,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "incubator.navigation.context",
+                "incubator.notifications.context_processors.unread",
             ],
         },
     },
@@ -112,11 +117,53 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Login throttling per account and per address, counted in the shared cache (Redis when
-# REDIS_URL is set, so every web process sees the same counters).
+# REDIS_URL is set, so every web process sees the same counters). One backend under every
+# login path (allauth's pages, the admin, the API token): allauth's own login_failed limit
+# is switched off below so that there is one mechanism.
 AUTHENTICATION_BACKENDS = ["incubator.auth.ThrottledModelBackend"]
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# The client's address behind a reverse proxy (docs/security.md, "Behind a proxy"): only
+# when REMOTE_ADDR is one of TRUSTED_PROXIES (addresses or networks) is CLIENT_ADDRESS_HEADER
+# read, from the right, skipping trusted proxies. Empty: REMOTE_ADDR alone.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
+
+# Accounts (django-allauth, incubator/accounts/): sign-up by e-mail with a verification
+# link, login by e-mail (or the username that the office gave), password reset, e-mail change.
+ACCOUNT_ADAPTER = "incubator.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "incubator.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Sessions end when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE): no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+# A changed password or e-mail address is announced to the account's address.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# allauth counts e-mails sent per address and per client (its adapter asks incubator.auth
+# for the client's address); failed logins are counted by incubator.auth only.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": False,
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_email": "1/m/user",
+    "manage_email": "10/m/user",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# The version of the privacy notice that sign-up asks to accept; raise it when the notice
+# changes (each acceptance is recorded with the version the person saw).
+PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-12")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,9 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Only the dev profile lets seed_demo give the personas their short demo password.
 DEMO_PASSWORDS_ALLOWED = False
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -149,9 +196,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers a failed authentication with the first class's challenge;
+    # the session class has none, which turned a revoked token's 401 into a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -161,9 +210,13 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API's templates need inline styles that the Content
     # Security Policy blocks; people read the API at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies are JSON (the views that take a file add multipart themselves), so the schema
+    # offers one media type per body and a generated client sends what the view reads.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -180,11 +233,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_responses",
+    ],
     # Stable component names for choice sets used by several fields or sharing a field
     # name ("state", "role", "kind", "status") with other apps' choices.
     "ENUM_NAME_OVERRIDES": {
         "ApplicantKindEnum": "incubator.models.ApplicantKind",
         "ApplicationStateEnum": "incubator.selection.models.ApplicationState",
+        "BudgetCategoryEnum": "incubator.selection.models.BudgetCategory",
+        "IntegrationRequestStateEnum": "incubator.selection.models.IntegrationRequest.State",
         "EnrolmentStatusEnum": "incubator.path.models.EnrolmentStatus",
         "TeamRoleEnum": "incubator.models.TeamMember.TeamRole",
         "ChecklistItemKindEnum": "incubator.selection.models.ChecklistItem.Kind",
@@ -232,6 +291,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "incubatore@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications (incubator.notifications): the local hour from which the scheduler sends the
+# daily digests, and the days an evaluator has from assignment before the evaluation is overdue.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_EVALUATION_DAYS = env_int("NOTIFICATIONS_EVALUATION_DAYS", 14)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -2,11 +2,18 @@
 token is the credential; a revoked or unknown token answers 404."""
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from config.routers import reads_from_replica
 from incubator.calendar import sources as calendar
 from incubator.calendar.models import CalendarFeed
+
+
+def _matches(if_none_match: str, tag: str) -> bool:
+    """If-None-Match compares weakly (RFC 9110, 13.1.2): ``W/"x"`` matches ``"x"``. The
+    compression middleware sends our tag back weakened, so calendar apps return it so."""
+    found = parse_etags(if_none_match)
+    return found == ["*"] or any(t.removeprefix("W/") == tag for t in found)
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -22,7 +29,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     last_modified = int(modified.timestamp())
     if_none_match = request.headers.get("If-None-Match")
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    if (if_none_match and tag in [t.strip() for t in if_none_match.split(",")]) or (
+    if (if_none_match and _matches(if_none_match, tag)) or (
         if_none_match is None and since is not None and last_modified <= since
     ):
         response = HttpResponseNotModified()

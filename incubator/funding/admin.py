@@ -6,6 +6,8 @@ change calls ``incubator.funding.services``, and exports go through the shared f
 which neutralise cells a spreadsheet would run as formulas. Nothing is imported: grants
 and expenses enter only through their services."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields as export_fields
 from import_export.resources import ModelResource
 
+from incubator import idempotency
 from incubator.admin import BOTH, BackOfficeAdmin, BackOfficeInline, RelatedOnly
 from incubator.forms import ActionForm, DateForm, ReasonDateForm, ReasonForm
 from incubator.funding import services
@@ -193,7 +196,15 @@ class ExpenseReportInline(BackOfficeInline):
     fields = ("period_start", "period_end", "is_final", "state", "submitted_at", "reviewed_at")
 
 
+def new_form_token() -> str:
+    return uuid.uuid4().hex
+
+
 class GrantForm(forms.ModelForm):
+    # One token per rendered form (the initial is called for each form, never stored on
+    # the shared field): a double click or a resubmitted page proposes the grant once.
+    form_token = forms.CharField(widget=forms.HiddenInput, initial=new_form_token, required=False)
+
     class Meta:
         model = Grant
         fields = ("application", "amount", "undertaking", "cup", "cor", "internal_note")
@@ -221,7 +232,7 @@ class GrantAdmin(ExportOnly, BackOfficeAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return GrantForm.Meta.fields
+            return (*GrantForm.Meta.fields, "form_token")
         return (
             "venture",
             "application",
@@ -255,7 +266,16 @@ class GrantAdmin(ExportOnly, BackOfficeAdmin):
         return grant.accepted_spending
 
     def save_with_services(self, request, obj, form, formsets, change):
-        grant = services.grant_propose(actor=request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        token = data.pop("form_token", "") or None
+        grant, _created = idempotency.run_once(
+            actor=request.user,
+            scope="page:grant",
+            key=token,
+            request={name: str(value) for name, value in data.items()},
+            create=lambda: services.grant_propose(actor=request.user, **data),
+            field="form_token",
+        )
         obj.venture = grant.venture  # the admin's log names the form's instance
         return grant
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from incubator import audit, uploads
 from incubator.exceptions import DomainError, TransitionNotAllowed
+from incubator.funding import notices
 from incubator.funding.common import (
     locked_grant,
     money,
@@ -63,6 +64,23 @@ def expense_report_create(
         )
     if is_final and grant.expense_reports.filter(is_final=True).exists():
         raise DomainError(_("The grant already has a final report."), code="duplicate", field="is_final")
+    # Checked under the grant's lock; on PostgreSQL an exclusion constraint
+    # (migration 0010_expense_report_no_overlap) holds the rule for every other write too.
+    overlapping = (
+        grant.expense_reports.filter(period_start__lte=period_end, period_end__gte=period_start)
+        .order_by("period_start")
+        .first()
+    )
+    if overlapping is not None:
+        raise DomainError(
+            _("The period overlaps the grant's expense report of %(start)s - %(end)s.")
+            % {
+                "start": overlapping.period_start.strftime("%d/%m/%Y"),
+                "end": overlapping.period_end.strftime("%d/%m/%Y"),
+            },
+            code="overlapping_period",
+            field="period_start",
+        )
     report = _save_new(
         ExpenseReport(grant=grant, period_start=period_start, period_end=period_end, is_final=bool(is_final))
     )
@@ -239,6 +257,8 @@ def expense_item_review(*, actor, item: ExpenseItem, accept: bool, reason: str =
         after={"status": item.status},
         reason=item.rejection_reason,
     )
+    if not accept:
+        notices.expense_refused(item)
     if not report.items.filter(status=ExpenseItemStatus.PENDING).exists():
         report.state = ExpenseReportState.REVIEWED
         report.reviewed_at = timezone.now()

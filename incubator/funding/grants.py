@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from incubator import audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
-from incubator.funding import eligibility
+from incubator.funding import eligibility, notices
 from incubator.funding.common import (
     eur,
     locked_grant,
@@ -244,7 +244,7 @@ def grant_propose(
 
 
 def _registration_number(venture: Venture) -> str:
-    latest = venture.legal_forms.exclude(registration_number="").order_by("-effective_on").first()
+    latest = venture.legal_forms.in_force().exclude(registration_number="").order_by("-effective_on").first()
     return normalise_undertaking(latest.registration_number) if latest else ""
 
 
@@ -397,6 +397,7 @@ def grant_award(
         programme_id=grant.venture.programme_id,
         after={"undertaking": aid.undertaking, "amount": aid.amount, "granted_on": decided_on},
     )
+    notices.grant_awarded(grant)
     return grant
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from incubator import audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
+from incubator.funding import notices
 from incubator.funding.common import (
     ADVANCE_MAX_PCT,
     INTERIM_SPENDING_PCT,
@@ -157,6 +158,7 @@ def tranche_pay(*, actor, tranche: Tranche, paid_on: dt.date | None = None) -> T
         before={"state": TrancheState.REQUESTED},
         after={"state": TrancheState.PAID, "paid_on": tranche.paid_on},
     )
+    notices.tranche_paid(tranche)
     return tranche
 
 

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
+from import_export.results import RowResult
 from import_export.signals import post_export
 from import_export.tmp_storages import MediaStorage
 
@@ -46,6 +47,20 @@ class ServiceImportExportMixin(ImportExportMixin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "actor": request.user}
+
+    def add_success_message(self, result, request):
+        # import-export's own message has no Italian translation: ours, in one language.
+        totals = result.totals
+        messages.success(
+            request,
+            gettext("Import finished: %(new)s new, %(updated)s updated, %(skipped)s unchanged (%(what)s).")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skipped": totals[RowResult.IMPORT_TYPE_SKIP],
+                "what": self.model._meta.verbose_name_plural,
+            },
+        )
 
     def has_import_permission(self, request):
         return self.has_add_permission(request)

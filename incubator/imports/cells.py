@@ -187,6 +187,16 @@ def neutralise(value):
     return value
 
 
+def restore(value):
+    """The inverse of ``neutralise``, on import: the apostrophe our export put before a
+    text that a spreadsheet would run as a formula goes, so that an unchanged file
+    imports as "no changes" (``'+39 081...`` is read back as ``+39 081...``). A text
+    starting with an apostrophe and anything else is left as it is."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def cell_text(value, *, italian: bool = False) -> str:
     """A native value as CSV text: ISO forms, or the Italian ones (31/01/2026, 12,50, sì)."""
     if value is None:

@@ -2,6 +2,7 @@
 nothing, with a dry-run preview and per-row errors naming row and column; exports by rows."""
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from import_export.resources import ModelResource
 from import_export.results import Error, Result, RowResult
@@ -70,6 +72,26 @@ class ImportResult(Result):
                     for text in texts
                 ]
         return sorted(found, key=lambda p: (p.row or 0, p.column))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _same(given, actual) -> bool:
+    """A file's value and the record's, compared as values (a date as a date, 999,00 as
+    999.00), not as the text a spreadsheet happens to write."""
+    if _blank(given) and _blank(actual):
+        return True
+    if isinstance(given, dt.datetime) and isinstance(actual, dt.datetime):
+        if timezone.is_naive(given):
+            given = timezone.make_aware(given)
+        if timezone.is_naive(actual):
+            actual = timezone.make_aware(actual)
+        return given == actual
+    if given == actual:
+        return True
+    return cell_text(given).strip() == cell_text(actual).strip()
 
 
 def _messages(exc: Exception) -> list[str]:
@@ -187,6 +209,34 @@ class ServiceResource(ModelResource):
                 gettext("There is no programme “%(code)s” among those you coordinate.") % {"code": code}
             ) from None
 
+    def ignored_values(self, row: Mapping[str, Any], record: models.Model) -> dict[str, list[str]]:
+        """Columns this import does not write (the rules decide them, e.g. a session's
+        hourly rate comes from the tutor's band) given in the file with another value than
+        the one the record has: refused, naming the column, never dropped silently. A
+        column left empty or as exported is fine."""
+        found: dict[str, list[str]] = {}
+        for field in self.fields.values():
+            if not field.readonly or field.column_name not in row or _blank(row[field.column_name]):
+                continue
+            raw = row[field.column_name]
+            try:
+                given = field.widget.clean(raw, row=row)
+            except (ValueError, ValidationError, TypeError):
+                given = raw
+            try:
+                actual = field.get_value(record)
+            except ObjectDoesNotExist:
+                actual = None
+            if not _same(given, actual):
+                found[field.column_name] = [
+                    gettext(
+                        "This column is not imported: the rules decide it (here “%(actual)s”, the file says "
+                        "“%(given)s”). Leave it empty or as exported."
+                    )
+                    % {"actual": cell_text(actual), "given": raw}
+                ]
+        return found
+
     # -- the run
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
@@ -219,6 +269,9 @@ class ServiceResource(ModelResource):
         try:
             values = self.clean_row(row)
             record, row_result.import_type = self.save_row(values)
+            ignored = self.ignored_values(row, record)
+            if ignored:
+                raise ValidationError(ignored)
         except ValidationError as exc:
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = self.by_column(exc)
@@ -269,6 +322,10 @@ class ServiceResource(ModelResource):
         self.report(1, 1, phase=(0.5, 1.0))
         for p in pending:
             result.totals[p.result.import_type] -= 1
+            if p.number in outcome.written and p.number not in outcome.refused:
+                ignored = self.ignored_values(p.row, outcome.written[p.number][0])
+                if ignored:
+                    outcome.refused[p.number] = ValidationError(ignored)
             if p.number in outcome.refused:
                 p.result.import_type = RowResult.IMPORT_TYPE_INVALID
                 p.result.validation_error = self.by_column(outcome.refused[p.number])

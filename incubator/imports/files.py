@@ -10,6 +10,8 @@ from typing import Any
 import tablib
 from django.utils.translation import gettext
 
+from incubator.imports.cells import restore
+
 logger = logging.getLogger(__name__)
 
 
@@ -61,12 +63,12 @@ def _dataset(rows: Iterable[list[Any]]) -> tablib.Dataset:
     header = next(rows, None)
     if not header or not any(h not in (None, "") for h in header):
         raise UnreadableFile(gettext("The file has no header row."))
-    headers = [str(h).strip() if h is not None else "" for h in header]
+    headers = [restore(str(h).strip()) if h is not None else "" for h in header]
     dataset = tablib.Dataset(headers=headers)
     for line, row in enumerate(rows, start=2):
         if line > MAX_LINES:
             raise UnreadableFile(gettext("Import at most %(n)s rows at a time.") % {"n": MAX_ROWS})
-        cells = list(row)[: len(headers)]
+        cells = [restore(cell) for cell in list(row)[: len(headers)]]
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         if len(dataset) >= MAX_ROWS:

@@ -27,6 +27,7 @@ from incubator import access, audit, uploads
 from incubator.dates import add_months
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember
+from incubator.path import notices
 from incubator.path.models import Enrolment, EnrolmentStatus, EnrolmentSuspension, Milestone, MilestoneTemplate
 from incubator.path.models import MilestoneState as M
 from incubator.services import _full_clean, _save_new
@@ -411,6 +412,8 @@ def milestone_change_state(
         after={k: (v.pk if hasattr(v, "pk") else v) for k, v in changes.items()},
         reason=reason,
     )
+    if staff and current == M.ACHIEVED and state == M.IN_PROGRESS:
+        notices.evidence_sent_back(milestone)
     return milestone
 
 
@@ -448,6 +451,7 @@ def milestone_verify(*, actor, milestone: Milestone) -> Milestone:
         programme_id=_programme_id(enrolment),
         after={"verified_by": actor.pk},
     )
+    notices.evidence_verified(milestone)
     return milestone
 
 
@@ -654,9 +658,33 @@ def _enrolment_create(*, actor, application: "Application", starts_on: dt.date, 
 
 
 @transaction.atomic
-def enrolment_update_dates(*, actor, enrolment: Enrolment, ends_on: dt.date, reason: str = "") -> Enrolment:
+def enrolment_update_dates(
+    *, actor, enrolment: Enrolment, ends_on: dt.date | None = None, starts_on: dt.date | None = None, reason: str = ""
+) -> Enrolment:
+    """Moves the end (never beyond the start plus the call's months) and, before the path
+    has started, the start: a postponed start moves the end and the open milestones by
+    the same number of days (the end stays within the cap), unless a new end is given."""
     enrolment = Enrolment.objects.select_for_update().select_related("application__call").get(pk=enrolment.pk)
     access.require_role(actor, enrolment.application.call.programme_id, Role.COORDINATOR)
+    before = {"starts_on": enrolment.starts_on, "ends_on": enrolment.ends_on}
+    shift = dt.timedelta(0)
+    if starts_on is not None and starts_on != enrolment.starts_on:
+        today = timezone.localdate()
+        if enrolment.starts_on <= today or starts_on < today:
+            raise DomainError(
+                _("The start can be changed only before the path starts, and not to a past day."),
+                code="started",
+                field="starts_on",
+            )
+        shift = starts_on - enrolment.starts_on
+        if ends_on is None:
+            old_cap = add_months(enrolment.starts_on, enrolment.max_months)
+            moved = enrolment.ends_on + shift
+            new_cap = add_months(starts_on, enrolment.max_months)
+            ends_on = new_cap if enrolment.ends_on == old_cap else min(moved, new_cap)
+        enrolment.starts_on = starts_on
+    if ends_on is None:
+        ends_on = enrolment.ends_on
     cap = add_months(enrolment.starts_on, enrolment.max_months)
     if ends_on > cap:
         raise DomainError(
@@ -665,17 +693,20 @@ def enrolment_update_dates(*, actor, enrolment: Enrolment, ends_on: dt.date, rea
             code="over_max_months",
             field="ends_on",
         )
-    before = {"ends_on": enrolment.ends_on}
     enrolment.ends_on = ends_on
     _full_clean(enrolment)
-    enrolment.save(update_fields=["ends_on"])
+    enrolment.save(update_fields=["starts_on", "ends_on"])
+    if shift:
+        for milestone in enrolment.milestones.select_for_update().filter(state__in=(M.PLANNED, M.IN_PROGRESS)):
+            milestone.due_on = min(milestone.due_on + shift, enrolment.ends_on)
+            milestone.save(update_fields=["due_on"])
     audit.record(
         actor=actor,
         verb="enrolment.dates",
         target=enrolment,
         programme_id=enrolment.application.call.programme_id,
         before=before,
-        after={"ends_on": ends_on},
+        after={"starts_on": enrolment.starts_on, "ends_on": ends_on},
         reason=reason,
     )
     return enrolment

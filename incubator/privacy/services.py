@@ -22,6 +22,7 @@ from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import DomainError, NotPermitted
 from incubator.models import AuditEvent, Person, Role, RoleAssignment
 from incubator.participants.models import ParticipantEntryData, ParticipantResult, SensitiveDataRead
+from incubator.privacy import notices
 from incubator.privacy import registry as gdpr
 from incubator.privacy.models import ConsentPurpose, ConsentRecord, ErasureOrigin, ErasureOutcome, ErasureRequest
 from incubator.services import _save_new
@@ -196,7 +197,10 @@ def person_erasure_request(*, actor, person: Person, today: dt.date | None = Non
             reason=reason,
         )
         return request
-    return _anonymise(person, actor=actor, origin=ErasureOrigin.REQUEST)
+    erased_user_id = person.user_id
+    request = _anonymise(person, actor=actor, origin=ErasureOrigin.REQUEST)
+    notices.erasure_done(request, erased_user_id=erased_user_id)
+    return request
 
 
 def anonymise_expired(*, today: dt.date | None = None, dry_run: bool = False) -> dict[str, int]:
@@ -316,7 +320,8 @@ def _release_account(user, person: Person) -> list[str]:
     user.is_active = False
     user.set_unusable_password()  # also ends every open session (the session hash changes)
     user.save(update_fields=["username", "first_name", "last_name", "email", "is_active", "password"])
-    return ["user.username", "user.first_name", "user.last_name", "user.email", "user.password"]
+    notices.forget_recipient(user)
+    return ["user.username", "user.first_name", "user.last_name", "user.email", "user.password", "notifications"]
 
 
 def _scrub_audit_trail(person: Person, identifiers: list[str]) -> None:

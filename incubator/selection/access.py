@@ -8,7 +8,25 @@ from django.utils import timezone
 
 from incubator.access import coordinated, own_venture_ids, programmes, rule, visible
 from incubator.models import Venture
-from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
+from incubator.selection.models import (
+    Answer,
+    Application,
+    BudgetItem,
+    Call,
+    CallDocument,
+    CallFaq,
+    ChecklistAnswer,
+    ChecklistItem,
+    CoApplicantInvitation,
+    Criterion,
+    Evaluation,
+    FormSection,
+    IntegrationFile,
+    IntegrationRequest,
+    Question,
+    Score,
+    SubmissionSnapshot,
+)
 
 
 def evaluated_application_ids(user) -> models.QuerySet:
@@ -63,3 +81,46 @@ def _evaluation(user) -> Q:
 @rule(Score)
 def _score(user) -> Q:
     return Q(evaluation__in=visible(user, Evaluation).values("pk"))
+
+
+# The applicant portal. The call's form and documents are public (the public pages read
+# them without ``visible``); through the API and the back office they follow the call.
+@rule(FormSection)
+@rule(CallDocument)
+@rule(CallFaq)
+def _call_part(user) -> Q:
+    return Q(call__programme__in=programmes(user))
+
+
+@rule(Question)
+def _question(user) -> Q:
+    return Q(section__call__programme__in=programmes(user))
+
+
+def _own_or_coordinated(user) -> Q:
+    return Q(application__call__programme__in=coordinated(user)) | Q(application__venture__in=own_venture_ids(user))
+
+
+@rule(Answer)
+def _answer(user) -> Q:
+    """Blind review: evaluators never see the answers flagged as identifying."""
+    return _own_or_coordinated(user) | Q(application__in=evaluated_application_ids(user), question__identifying=False)
+
+
+@rule(BudgetItem)
+def _budget_item(user) -> Q:
+    return _own_or_coordinated(user) | Q(application__in=evaluated_application_ids(user))
+
+
+@rule(CoApplicantInvitation)
+@rule(IntegrationRequest)
+@rule(SubmissionSnapshot)
+def _applicants_and_office(user) -> Q:
+    return _own_or_coordinated(user)
+
+
+@rule(IntegrationFile)
+def _integration_file(user) -> Q:
+    return Q(request__application__call__programme__in=coordinated(user)) | Q(
+        request__application__venture__in=own_venture_ids(user)
+    )

@@ -306,3 +306,7 @@ class EvaluationAdmin(BackOfficeAdmin):
     list_select_related = ("application__venture", "application__call", "evaluator")
     autocomplete_fields = ("application", "evaluator")
     inlines = [ScoreInline]
+
+
+# The applicant portal: form builder, documents, FAQ, integration requests.
+from incubator.selection import admin_portal  # noqa: E402, F401

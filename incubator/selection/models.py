@@ -125,6 +125,9 @@ class Application(models.Model):
     crowdfunding_referral = models.BooleanField(
         _("referred to crowdfunding tutoring"), default=False, help_text=_("For ideas not admitted to grants.")
     )
+    # Given at submission (incubator.selection.submission): consecutive per call.
+    protocol_number = models.PositiveIntegerField(_("protocol number"), null=True, blank=True)
+    content_sha256 = models.CharField(_("SHA-256 of the submitted content"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ApplicationQuerySet.as_manager()
@@ -138,6 +141,11 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(state="draft") | Q(state="withdrawn") | Q(submitted_at__isnull=False),
                 name="application_submitted_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "protocol_number"],
+                condition=Q(protocol_number__isnull=False),
+                name="application_protocol_unique_per_call",
             ),
         ]
         indexes = [models.Index(fields=["call", "state"])]
@@ -222,3 +230,21 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.name}: {self.value}"
+
+
+# The applicant portal's models (forms, answers, snapshots, integration requests).
+from incubator.selection.portal_models import (  # noqa: E402, F401
+    Answer,
+    BudgetCategory,
+    BudgetItem,
+    CallDocument,
+    CallFaq,
+    CoApplicantInvitation,
+    FormSection,
+    IntegrationFile,
+    IntegrationRequest,
+    ProtocolCounter,
+    Question,
+    QuestionKind,
+    SubmissionSnapshot,
+)

@@ -140,7 +140,7 @@ class ApplicationResource(ServiceResource):
     def filter_export(self, queryset, **kwargs):
         # One query for the whole file: the lead and the current legal form as subqueries.
         leads = TeamMember.objects.filter(venture=OuterRef("venture"), role=TeamMember.TeamRole.LEAD)
-        forms = LegalFormChange.objects.filter(venture=OuterRef("venture")).order_by("-effective_on")
+        forms = LegalFormChange.objects.in_force().filter(venture=OuterRef("venture")).order_by("-effective_on")
         return queryset.select_related("venture", "call__programme").annotate(
             export_lead_tax_code=Subquery(leads.order_by("pk").values("person__tax_code")[:1]),
             export_legal_form=Subquery(forms.values("legal_form")[:1]),
@@ -148,7 +148,7 @@ class ApplicationResource(ServiceResource):
         )
 
     def _current_form(self, application) -> LegalFormChange | None:
-        return application.venture.legal_forms.order_by("-effective_on").first()
+        return application.venture.legal_forms.in_force().order_by("-effective_on").first()
 
     def dehydrate_call(self, application):
         return application.call.reference or application.call.title

@@ -16,7 +16,17 @@ from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember, User, Venture
 from incubator.path.services import _enrolment_create
-from incubator.selection.models import Application, Call, ChecklistAnswer, ChecklistItem, Criterion, Evaluation, Score
+from incubator.selection import notices, submission
+from incubator.selection.models import (
+    Application,
+    Call,
+    ChecklistAnswer,
+    ChecklistItem,
+    Criterion,
+    Evaluation,
+    IntegrationRequest,
+    Score,
+)
 from incubator.selection.models import ApplicationState as S
 from incubator.services import _decimal, _save_new, _update
 
@@ -159,6 +169,7 @@ def _transition(
         after={"state": to, **changes},
         reason=reason,
     )
+    notices.application_moved(application)
     return application
 
 
@@ -184,8 +195,25 @@ def application_create(*, actor, venture: Venture, call: Call) -> Application:
 def application_submit(*, actor, application: Application, at: dt.datetime | None = None) -> Application:
     application = _locked(application)
     _require_applicant_or_coordinator(actor, application)
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
     call = application.call
+    if at > now:
+        raise DomainError(_("A submission cannot be dated in the future."), code="future", field="submitted_at")
+    # A submission dated earlier (a paper application received in time, entered later)
+    # is accepted only while the call's ranking is not yet drawn up: once applications
+    # are ranked or decided, nothing joins them - by the API, the back office or an import.
+    ranked = call.ranking_published_at is not None or (
+        call.applications.filter(Q(rank__isnull=False) | Q(state__in=(S.ADMITTED, S.WAITLISTED, S.REJECTED)))
+        .exclude(pk=application.pk)
+        .exists()
+    )
+    if ranked:
+        raise DomainError(
+            _("The call's applications have already been ranked: no application can be submitted to it."),
+            code="call_ranked",
+            field="call",
+        )
     if not (call.opens_at <= at < call.closes_at):
         raise DomainError(
             _("The call accepts applications from %(opens)s to %(closes)s.")
@@ -198,7 +226,19 @@ def application_submit(*, actor, application: Application, at: dt.datetime | Non
         )
     if not application.venture.team.filter(role=TeamMember.TeamRole.LEAD).exists():
         raise DomainError(_("The venture needs an idea holder (lead)."), code="no_lead", field="venture")
-    return _transition(actor=actor, application=application, to=S.SUBMITTED, submitted_at=at)
+    if application.state != S.DRAFT:
+        # Two tabs submitting at once: the second finds the row (locked above) submitted.
+        raise TransitionNotAllowed(_("This application has already been submitted."))
+    missing = submission.missing_by_section(application)
+    if missing:
+        raise DomainError(
+            _("The application is incomplete: %(missing)s")
+            % {"missing": " ".join(f"{section}: {' '.join(problems)}" for section, problems in missing)},
+            code="incomplete",
+            field="non_field_errors",
+        )
+    frozen = submission.freeze(application, at=at)
+    return _transition(actor=actor, application=application, to=S.SUBMITTED, submitted_at=at, **frozen)
 
 
 @transaction.atomic
@@ -211,6 +251,12 @@ def application_check(
     access.require_role(actor, application.call.programme_id, Role.COORDINATOR)
     if application.state != S.SUBMITTED:
         raise TransitionNotAllowed(_("Only submitted applications can be checked."))
+    if IntegrationRequest.objects.filter(
+        application=application, state=IntegrationRequest.State.OPEN, deadline__gt=timezone.now()
+    ).exists():
+        raise DomainError(
+            _("Screening waits for the answer to the integration request."), code="integration_pending", field="state"
+        )
     items = {item.pk: item for item in application.call.checklist.all()}
     answers = list(answers)
     given = {int(a["item"]) if not isinstance(a["item"], ChecklistItem) else a["item"].pk: a for a in answers}
@@ -246,6 +292,14 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
     _require_applicant_or_coordinator(actor, application)
     if not reason.strip():
         raise DomainError(_("Give the reason for the withdrawal."), code="reason_required", field="reason")
+    call = application.call
+    if timezone.now() >= call.closes_at and not access.has_role(actor, call.programme_id, Role.COORDINATOR):
+        raise DomainError(
+            _("Applications can be withdrawn until the call closes (%(closes)s).")
+            % {"closes": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")},
+            code="call_closed",
+            field="non_field_errors",
+        )
     return _transition(actor=actor, application=application, to=S.WITHDRAWN, reason=reason)
 
 
@@ -278,6 +332,7 @@ def evaluator_assign(*, actor, application: Application, evaluator: User) -> Eva
     )
     if application.state == S.ELIGIBLE:
         _transition(actor=actor, application=application, to=S.UNDER_EVALUATION)
+    notices.evaluator_assigned(evaluation)
     return evaluation
 
 
@@ -414,6 +469,7 @@ def call_compute_ranking(*, actor, call: Call) -> list[Application]:
         programme_id=call.programme_id,
         after={"ranking": [[a.pk, str(a.score)] for a in ranked]},
     )
+    notices.ranking_published(call, ranked)
     return ranked
 
 
@@ -538,3 +594,30 @@ def application_refer_to_crowdfunding(*, actor, application: Application, referr
         after={"crowdfunding_referral": referred},
     )
     return application
+
+
+@transaction.atomic
+def call_close_early(*, actor, call: Call, reason: str) -> Call:
+    """Closes an open call now (e.g. the budget is exhausted): applications submitted so
+    far stay, no more are accepted. Bringing the deadline forward through ``call_update``
+    stays refused, so that a closure is always an explicit, reasoned act."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    access.require_role(actor, call.programme_id, Role.COORDINATOR)
+    now = timezone.now()
+    if not call.opens_at <= now < call.closes_at:
+        raise TransitionNotAllowed(_("Only an open call can be closed early."), field="closes_at")
+    if not reason.strip():
+        raise DomainError(_("Say why the call closes early."), code="required", field="reason")
+    before = {"closes_at": call.closes_at}
+    call.closes_at = now
+    call.save(update_fields=["closes_at"])
+    audit.record(
+        actor=actor,
+        verb="call.close_early",
+        target=call,
+        programme_id=call.programme_id,
+        before=before,
+        after={"closes_at": now},
+        reason=reason,
+    )
+    return call

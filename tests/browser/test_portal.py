@@ -15,7 +15,7 @@ PASSWORD = "pw-test-12345"  # tests.factories.UserFactory's
 
 def _log_in(page, user) -> None:
     """By the form's fields, not its (translated) labels: the login page is Italian."""
-    page.locator("#id_username").fill(user.username)
+    page.locator("#id_login").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
 

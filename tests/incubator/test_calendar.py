@@ -96,3 +96,31 @@ def test_only_the_owner_or_a_coordinator_issues_a_personal_feed(world, other):
         actor=world.coordinator, kind="participant", programme=world.programme, user=world.participant
     )
     assert feed.user == world.participant
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("W/{tag}", 304),  # a weak validator: If-None-Match compares weakly (issue 20, item 14)
+        ('"other", W/{tag}', 304),
+        ("*", 304),
+        ('W/"0123"', 200),
+    ],
+)
+def test_if_none_match_compares_weakly(client, world, sample_source, sent, expected):
+    feed = services.calendar_feed_get_or_issue(
+        actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+    )
+    tag = client.get(f"/calendar/{feed.token}.ics")["ETag"]
+    again = client.get(f"/calendar/{feed.token}.ics", HTTP_IF_NONE_MATCH=sent.format(tag=tag))
+    assert again.status_code == expected
+    assert again["ETag"] == tag
+
+
+def test_a_gzipped_feed_s_weak_tag_sent_back_is_not_modified(client, world, sample_source):
+    feed = services.calendar_feed_get_or_issue(
+        actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+    )
+    first = client.get(f"/calendar/{feed.token}.ics", HTTP_ACCEPT_ENCODING="gzip")
+    again = client.get(f"/calendar/{feed.token}.ics", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304

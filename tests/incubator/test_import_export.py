@@ -285,7 +285,7 @@ def test_applications_italian_csv(coordinator_client, world):
             "association",
             "15/01/2025",
             submitted.strftime("%d/%m/%Y %H:%M"),
-            "26,5",
+            "",  # the ranking computes the score: a value here is refused (tests/trust)
         ],
         [world.programme.code, world.call.title, "Bottega verde", "", "", "", "", "", lead.tax_code, "", "", "", ""],
     ]

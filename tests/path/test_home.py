@@ -25,7 +25,9 @@ def test_home_sends_each_role_to_its_pages(world, picture, admin_user):
     assert coordinator_target not in ("/", "/my-path/")
     assert browser(world.coordinator).get(coordinator_target).status_code == 200
     assert browser(admin_user).get("/")["Location"] == "/admin/"
-    assert browser().get("/")["Location"].startswith("/login/")
+    welcome = browser().get("/")
+    assert welcome.status_code == 200
+    assert 'href="/calls/"' in welcome.text and 'href="/login/"' in welcome.text
 
 
 def test_home_with_several_roles_offers_a_choice(world, picture):

@@ -66,7 +66,7 @@ def test_portal_in_english(world, picture):
 
 def test_portal_needs_a_login(world, picture):
     response = browser().get("/my-path/")
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_portal_shows_nothing_of_another_venture(world, other, picture):

@@ -61,3 +61,14 @@ def test_a_section_can_run_alone(db):
     out = io.StringIO()
     call_command("benchmark", scale=0.02, repeat=1, only=["pages"], stdout=out)
     assert "== pages ==" in out.getvalue() and "== lists ==" not in out.getvalue()
+
+
+def test_the_notifications_section_runs_one_scheduler_run_with_its_floor(db):
+    out = io.StringIO()
+    call_command("benchmark", scale=0.02, repeat=1, only=["notifications"], stdout=out)
+    text = out.getvalue().split("== notifications ==")[1]
+    assert "scheduler run:" in text and "floor: its reads as raw SQL" in text and "e-mails due at once" in text
+    assert "UNBOUNDED" not in text
+    made = int(text.split("events, ")[1].split(" notifications")[0].replace(",", ""))
+    assert made > 0  # the busiest morning has reminders to make
+    assert not Programme.objects.filter(code__startswith="SCALE-").exists()

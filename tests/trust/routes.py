@@ -12,12 +12,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.admin.sites import site as admin_site
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import TokenProxy
 
-from incubator.models import Person
+from incubator.accounts.models import PrivacyAcceptance
+from incubator.models import Person, RoleAssignment
 
 # Parameters that do not name a record.
 NOT_IDS = frozenset({"year", "month", "fmt", "app_label", "url"})
@@ -128,6 +131,18 @@ def _month(full) -> dict:
     return {"year": day.year, "month": day.month}
 
 
+def _notification(full):
+    """A notification of the programme's participant (a person's own, whatever the programme)."""
+    from incubator.notifications.models import Notification
+
+    found, _created = Notification.objects.get_or_create(
+        recipient=full.world.participant,
+        key=f"trust:{full.programme.pk}",
+        defaults={"kind": "ranking_published", "subject": "Ranking", "body": "Published", "language": "en"},
+    )
+    return found
+
+
 def entries(names: str, entry: Entry) -> dict[str, Entry]:
     return dict.fromkeys(names.split(), entry)
 
@@ -135,15 +150,22 @@ def entries(names: str, entry: Entry) -> dict[str, Entry]:
 ID_ROUTES: dict[str, Entry] = {
     # --- the selection pipeline API
     "api:programme-detail": Entry(pk("programme")),
-    **entries("api:call-detail api:call-ranking api:call-ranking-compute api:call-decide", Entry(pk("call"))),
+    **entries(
+        "api:call-detail api:call-ranking api:call-ranking-compute api:call-decide api:call-close", Entry(pk("call"))
+    ),
     **entries(
         "api:application-detail api:application-assign-evaluator api:application-check api:application-decide "
         "api:application-refer-to-crowdfunding api:application-submit api:application-withdraw",
         Entry(pk("application")),
     ),
     **entries("api:evaluation-detail api:evaluation-declare-conflict api:evaluation-score", Entry(pk("evaluation"))),
-    **entries("api:venture-detail api:venture-legal-form", Entry(pk("venture"))),
-    **entries("api:person-detail api:person-personal-data api:person-erasure", Entry(pk("person"))),
+    **entries("api:venture-detail api:venture-legal-form api:venture-team", Entry(pk("venture"))),
+    **entries("api:person-detail api:person-personal-data api:person-erasure api:person-login", Entry(pk("person"))),
+    # --- staffing API
+    "api:user-detail": Entry(lambda o: {"pk": o.world.tutor.pk}),
+    "api:role-assignment-detail": Entry(
+        lambda o: {"pk": RoleAssignment.objects.get(user=o.world.tutor, programme=o.world.programme).pk}
+    ),
     **entries("api:enrolment-detail api:enrolment-dates api:enrolment-status", Entry(pk("enrolment"))),
     # --- funding API
     **entries(
@@ -235,6 +257,7 @@ ID_ROUTES: dict[str, Entry] = {
     "mentoring:timesheet-export": Entry(lambda o: {"tutor_pk": o.profile.pk, **_month(o), "fmt": "csv"}, owner="tutor"),
     "mentoring:venture-log": Entry(lambda o: {"venture_pk": o.venture.pk}),
     "mentoring:action-item-done": Entry(pk("action_item"), owner="tutor"),
+    "notifications:read": Entry(lambda o: {"pk": _notification(o).pk}, owner="participant"),
     "admin:view_on_site": Entry(
         lambda o: {"content_type_id": ContentType.objects.get_for_model(Person).pk, "object_id": o.person.pk},
         note="no model has get_absolute_url: the shortcut answers 404 for any object",
@@ -243,7 +266,12 @@ ID_ROUTES: dict[str, Entry] = {
 
 # Token URLs: the secret token is the credential (anyone holding it reads the feed), so
 # they are not in the matrix; ``test_calendar_token_is_the_only_key`` covers them.
-TOKEN_ROUTES = {"calendar-feed": "the token is the credential"}
+TOKEN_ROUTES = {
+    "calendar-feed": "the token is the credential",
+    "account_confirm_email": "the e-mail verification key is the credential (tests/accounts)",
+    "account_reset_password_from_key": "the password reset key is the credential (tests/accounts)",
+    "notifications:unsubscribe": "the signed token is the credential (RFC 8058 one-click, no login)",
+}
 
 # Routes anyone may open without logging in.
 PUBLIC = {
@@ -251,12 +279,25 @@ PUBLIC = {
     "api:token-obtain": "where an API client logs in",
     "schema": "the OpenAPI schema of the API (no data)",
     "api-docs": "the API's browsable documentation (no data)",
-    "login": "the login page",
+    "login": "the old login address: sends to the login page",
     "logout": "logging out (POST) answers a page even when already logged out",
+    "account_login": "the login page",
+    "account_logout": "logging out answers a page even when already logged out",
+    "account_signup": "sign-up",
+    "account_email_verification_sent": "'check your mailbox' after sign-up",
+    "account_confirm_email": "the e-mail verification link (its key is the credential)",
+    "account_reset_password": "asking for a password reset link",
+    "account_reset_password_done": "'check your mailbox' after asking for a reset",
+    "account_reset_password_from_key": "the password reset link (its key is the credential)",
+    "account_reset_password_from_key_done": "'your password is changed'",
+    "account_inactive": "'this account is inactive' (no data)",
+    "accounts:privacy-notice": "the privacy notice accepted at sign-up",
     "admin:login": "the back office's login page",
     "admin:logout": "logging out of the back office",
     "admin:jsi18n": "the admin's translation catalogue (static text)",
     "calendar-feed": "the secret token in the URL is the credential",
+    "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
+    "notifications:unsubscribe": "a mail client posts the one-click unsubscribe without a session",
     "accessibility": "the accessibility statement, linked from every footer",
     "privacy": "the privacy notice (GDPR art. 13), read before signing up",
 }
@@ -307,6 +348,18 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
     "auth.group": (lambda o: o.group, "admin"),
     "authtoken.tokenproxy": (lambda o: TokenProxy.objects.get(user=o.world.participant), "admin"),
     "django_tasks_database.dbtaskresult": (lambda o: None, "admin"),
+    "account.emailaddress": (
+        lambda o: EmailAddress.objects.get_or_create(user=o.world.participant, email=o.world.participant.email)[0],
+        "admin",
+    ),
+    "incubator.privacyacceptance": (
+        lambda o: PrivacyAcceptance.objects.get_or_create(
+            user=o.world.participant, version="test", defaults={"accepted_at": timezone.now()}
+        )[0],
+        "admin",
+    ),
+    "incubator.notification": (lambda o: _notification(o), "admin"),
+    "incubator.digest": (lambda o: None, "admin"),
 }
 
 

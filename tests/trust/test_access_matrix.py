@@ -198,8 +198,10 @@ def _no_id_values(route) -> dict:
 
 def test_public_pages_answer_anonymous_visitors(db):
     client = Client()
-    for url in ("/login/", "/admin/login/", "/api/schema/", "/api/docs/", "/accessibility/", "/privacy/"):
+    urls = ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/privacy/", "/admin/login/")
+    for url in (*urls, "/accessibility/", "/api/schema/", "/api/docs/"):
         assert client.get(url).status_code == 200, url
+    assert client.get("/login/")["Location"] == "/accounts/login/"
 
 
 def test_calendar_token_is_the_only_key(full_b):

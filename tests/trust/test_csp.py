@@ -60,7 +60,12 @@ def pages(full, other):
     w = full.world
     day = full.tutoring_session.starts_at
     return [
-        (None, "/login/"),
+        (None, "/accounts/login/"),
+        (None, "/accounts/signup/"),
+        (None, "/accounts/password/reset/"),
+        (None, "/privacy/"),
+        (w.participant, "/accounts/email/"),
+        (w.participant, "/accounts/password/change/"),
         (None, "/admin/login/"),
         (None, "/api/docs/"),
         (None, "/no-such-page/"),

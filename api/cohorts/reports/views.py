@@ -147,7 +147,12 @@ class ReportExportViewSet(ScopedReadOnlyViewSet):
         code = status.HTTP_202_ACCEPTED if export.background else status.HTTP_201_CREATED
         return Response(self.get_serializer(export).data, status=code)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+        }
+    )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def download(self, request, pk=None):
         export = self.get_object()

@@ -37,6 +37,7 @@ class _CoordinatorOnly(serializers.ModelSerializer):
     """Drops ``internal_note`` unless the requesting user coordinates the programme."""
 
     programme_path: str = "venture.programme_id"
+    omitted_for_some_readers = ("internal_note",)
 
     def _programme_id(self, instance) -> int:
         value = instance
@@ -96,6 +97,20 @@ class GrantSerializer(_CoordinatorOnly):
         read_only_fields = fields
 
 
+class BudgetLinesSerializer(serializers.Serializer):
+    """An amount (EUR) per expense category, each optional: typed in the schema, so that
+    a client knows the categories. Unknown keys reach the service, which names them."""
+
+    def get_fields(self):
+        return {category: Money(required=False, label=label) for category, label in ExpenseCategory.choices}
+
+    def to_internal_value(self, data):
+        lines = dict(super().to_internal_value(data))
+        if isinstance(data, dict):
+            lines.update({key: value for key, value in data.items() if key not in self.fields})
+        return lines
+
+
 class GrantProposeSerializer(serializers.Serializer):
     application = VisibleRelatedField(queryset=Application.objects.all())
     amount = Money()
@@ -103,7 +118,7 @@ class GrantProposeSerializer(serializers.Serializer):
     cup = serializers.CharField(max_length=15, required=False, allow_blank=True, default="")
     cor = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     internal_note = serializers.CharField(required=False, allow_blank=True, default="")
-    budget = serializers.DictField(child=Money(), required=False)
+    budget = BudgetLinesSerializer(required=False)
 
 
 class GrantUpdateSerializer(serializers.Serializer):
@@ -135,7 +150,7 @@ class GrantRevokeSerializer(serializers.Serializer):
 
 
 class BudgetSerializer(serializers.Serializer):
-    lines = serializers.DictField(child=Money(), help_text=_("Category -> amount (EUR)."))
+    lines = BudgetLinesSerializer(help_text=_("Category -> amount (EUR)."))
 
 
 class BudgetRowSerializer(serializers.Serializer):

@@ -16,8 +16,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from api import idempotency
 from api.base import ScopedMixin
 from api.incubator.funding import serializers as s
 from api.incubator.funding.filters import (
@@ -27,8 +29,10 @@ from api.incubator.funding.filters import (
     GrantFilter,
     TrancheFilter,
 )
+from api.schema import file_responses
 from incubator import access
 from incubator.funding import services
+from incubator.funding.expenses import DOCUMENT_UPLOADS
 from incubator.funding.models import (
     CrowdfundingCampaign,
     DeMinimisAid,
@@ -48,6 +52,8 @@ from incubator.funding.selectors import (
 )
 from incubator.models import Programme
 from incubator.selection.models import Application
+
+DE_MINIMIS_UNDERTAKING = "[A-Za-z0-9]{11,16}"
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -69,7 +75,9 @@ class _Base(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.GrantProposeSerializer, responses={201: s.GrantSerializer}),
+    create=extend_schema(
+        request=s.GrantProposeSerializer, responses={201: s.GrantSerializer}, parameters=[idempotency.PARAMETER]
+    ),
     partial_update=extend_schema(request=s.GrantUpdateSerializer, responses=s.GrantSerializer),
 )
 class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
@@ -83,8 +91,9 @@ class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.GrantProposeSerializer, request)
-        grant = services.grant_propose(actor=request.user, **data)
-        return self._read(grant, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request, "grant", lambda: services.grant_propose(actor=request.user, **data), self._read
+        )
 
     def partial_update(self, request, *args, **kwargs):
         grant = self.get_object()
@@ -142,7 +151,7 @@ class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     @extend_schema(methods=["get"], request=None, responses=s.BudgetRowSerializer(many=True))
     @extend_schema(methods=["post"], request=s.BudgetSerializer, responses=s.BudgetRowSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def budget(self, request, pk=None):
         """Budget against accepted and pending spending per category; POST replaces the budget."""
         grant = self.get_object()
@@ -166,7 +175,11 @@ class _UnderGrant(_Base):
         return super().get_queryset().filter(grant_id=self.kwargs.get("grant_pk"))
 
 
-@extend_schema_view(create=extend_schema(request=s.TrancheRequestSerializer, responses={201: s.TrancheSerializer}))
+@extend_schema_view(
+    create=extend_schema(
+        request=s.TrancheRequestSerializer, responses={201: s.TrancheSerializer}, parameters=[idempotency.PARAMETER]
+    )
+)
 class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
     """Tranches of a grant: the beneficiary or a coordinator requests, a coordinator pays."""
 
@@ -177,8 +190,12 @@ class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.TrancheRequestSerializer, request)
-        tranche = services.tranche_request(actor=request.user, grant=self.grant, **data)
-        return self._read(tranche, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request,
+            f"grant-{self.grant.pk}-tranche",
+            lambda: services.tranche_request(actor=request.user, grant=self.grant, **data),
+            self._read,
+        )
 
     @extend_schema(request=s.TranchePaySerializer, responses=s.TrancheSerializer)
     @action(detail=True, methods=["post"])
@@ -196,7 +213,11 @@ class TrancheViewSet(_UnderGrant, mixins.CreateModelMixin):
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.ExpenseReportCreateSerializer, responses={201: s.ExpenseReportSerializer})
+    create=extend_schema(
+        request=s.ExpenseReportCreateSerializer,
+        responses={201: s.ExpenseReportSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
 )
 class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
     queryset = ExpenseReport.objects.all()
@@ -206,8 +227,12 @@ class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.ExpenseReportCreateSerializer, request)
-        report = services.expense_report_create(actor=request.user, grant=self.grant, **data)
-        return self._read(report, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request,
+            f"grant-{self.grant.pk}-expense-report",
+            lambda: services.expense_report_create(actor=request.user, grant=self.grant, **data),
+            self._read,
+        )
 
     @extend_schema(request=None, responses=s.ExpenseReportSerializer)
     @action(detail=True, methods=["post"])
@@ -218,7 +243,12 @@ class ExpenseReportViewSet(_UnderGrant, mixins.CreateModelMixin):
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.ExpenseItemCreateSerializer, responses={201: s.ExpenseItemSerializer})
+    # Multipart only: an item needs its document, which a JSON body cannot carry.
+    create=extend_schema(
+        request={"multipart/form-data": s.ExpenseItemCreateSerializer},
+        responses={201: s.ExpenseItemSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
 )
 class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     """Expense items (multipart upload with the document); coordinators review each."""
@@ -227,23 +257,28 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     serializer_class = s.ExpenseItemSerializer
     filterset_class = ExpenseItemFilter
     ordering_fields = ["invoice_date", "amount", "created_at"]
+    parser_classes = [MultiPartParser, JSONParser]
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.ExpenseItemCreateSerializer, request)
         report = self.grant.expense_reports.filter(pk=data.pop("report")).first()
         if report is None:
             raise ValidationError({"report": [_("This grant has no such expense report.")]})
-        item = services.expense_item_add(actor=request.user, report=report, **data)
-        return self._read(item, status.HTTP_201_CREATED)
+        return idempotency.create_once(
+            request,
+            f"grant-{self.grant.pk}-expense-item",
+            lambda: services.expense_item_add(actor=request.user, report=report, **data),
+            self._read,
+        )
 
     @extend_schema(request=s.ExpenseReviewSerializer, responses=s.ExpenseItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def review(self, request, grant_pk=None, pk=None):
         item = self.get_object()
         services.expense_item_review(actor=request.user, item=item, **_valid(s.ExpenseReviewSerializer, request))
         return self._read(item)
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(request=None, responses=file_responses(DOCUMENT_UPLOADS.kinds))
     @action(detail=True, methods=["get"])
     def document(self, request, grant_pk=None, pk=None):
         """The invoice or receipt, to whoever may see the item (never from a public URL)."""
@@ -269,7 +304,13 @@ class ExpenseItemViewSet(_UnderGrant, mixins.CreateModelMixin):
     create=extend_schema(request=s.DeMinimisDeclareSerializer, responses={201: s.DeMinimisAidSerializer}),
     retrieve=extend_schema(
         parameters=[
-            OpenApiParameter("undertaking", str, OpenApiParameter.PATH, description="Tax code or VAT number"),
+            OpenApiParameter(
+                "undertaking",
+                str,
+                OpenApiParameter.PATH,
+                description="Tax code or VAT number",
+                pattern=f"^{DE_MINIMIS_UNDERTAKING}$",
+            ),
             OpenApiParameter("on", OpenApiTypes.DATE, description="Reference date (default today)"),
         ],
         responses=s.DeMinimisPositionSerializer,
@@ -284,7 +325,7 @@ class DeMinimisViewSet(_Base, mixins.CreateModelMixin):
     filterset_class = DeMinimisAidFilter
     ordering_fields = ["granted_on", "amount"]
     lookup_field = "undertaking"
-    lookup_value_regex = "[A-Za-z0-9]{11,16}"
+    lookup_value_regex = DE_MINIMIS_UNDERTAKING
 
     def create(self, request, *args, **kwargs):
         data = _valid(s.DeMinimisDeclareSerializer, request)

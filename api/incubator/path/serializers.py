@@ -3,6 +3,7 @@ templates, suspensions, the inputs of the path's actions, and ``me/path``.
 
 Output only: every write is a service call fed by an input serializer's validated data."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -208,7 +209,7 @@ class EventSerializer(serializers.Serializer):
     def get_starts(self, event) -> str:
         return serializers.DateTimeField().to_representation(event.starts) if not event.all_day else str(event.starts)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text=_("Null when the event has no end.")))
     def get_ends(self, event) -> str | None:
         if event.ends is None:
             return None
@@ -265,7 +266,7 @@ class ActionItemBriefSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
     owner = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, item) -> str | None:
         return str(item.owner) if item.owner_id else None
 
@@ -334,8 +335,16 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 
 class EnrolmentDatesSerializer(serializers.Serializer):
-    ends_on = serializers.DateField()
+    starts_on = serializers.DateField(
+        required=False, help_text=_("Before the path starts only; the end and open milestones move with it.")
+    )
+    ends_on = serializers.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if "starts_on" not in attrs and "ends_on" not in attrs:
+            raise serializers.ValidationError({"ends_on": [_("Give a new start, a new end or both.")]})
+        return attrs
 
 
 class EnrolmentStatusSerializer(serializers.Serializer):

@@ -11,11 +11,10 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +23,7 @@ from api.incubator.path import filters
 from api.incubator.path import serializers as path_serializers
 from api.incubator.path import serializers as s
 from api.incubator.views import ServiceWriteMixin
+from api.schema import file_responses
 from cohorts.portal.selectors import participant_path
 from incubator import access
 from incubator.exceptions import TransitionNotAllowed
@@ -81,7 +81,6 @@ class MilestoneViewSet(_Writes, ScopedMixin, mixins.ListModelMixin, mixins.Retri
     filterset_class = MilestoneFilter
     ordering_fields = ["due_on", "order", "id", "updated_at"]
     ordering = ["due_on", "order", "id"]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
         return with_flags(super().get_queryset())
@@ -130,10 +129,10 @@ class MilestoneViewSet(_Writes, ScopedMixin, mixins.ListModelMixin, mixins.Retri
     )
     @extend_schema(
         methods=["GET"],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="None")},
+        responses=file_responses(services_path.EVIDENCE_UPLOADS.kinds),
         description="The evidence file, to those who may see the milestone.",
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], parser_classes=[MultiPartParser, JSONParser])
     def evidence(self, request, pk=None):
         milestone = self.get_object()
         if request.method == "GET":
@@ -256,7 +255,8 @@ class EnrolmentViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=path_serializers.EnrolmentDatesSerializer, responses=path_serializers.EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def dates(self, request, pk=None):
-        """Moves the end date; never beyond the start plus the call's maximum months."""
+        """Moves the end date (never beyond the start plus the call's maximum months) and,
+        before the path starts, the start date."""
         enrolment = self.get_object()
         data = self.validated(path_serializers.EnrolmentDatesSerializer)
         services.enrolment_update_dates(actor=request.user, enrolment=enrolment, **data)

@@ -118,6 +118,37 @@ class RankingEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CallUpdateSerializer(serializers.ModelSerializer):
+    """What may change depends on where the call stands (``call_editable_fields``): before
+    it opens, everything but the criteria; while open, the deadline only later; once the
+    ranking is published, labels and the attendance threshold."""
+
+    eligible_applicant_kinds = choice_list(ApplicantKind.choices, required=False)
+    themes = choice_list(Theme.choices, required=False)
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "reference",
+            "opens_at",
+            "closes_at",
+            "eligible_applicant_kinds",
+            "themes",
+            "places",
+            "pass_threshold",
+            "grant_min",
+            "grant_max",
+            "max_months",
+            "grant_attendance_threshold",
+        ]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class CallCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
 class CallDecideSerializer(serializers.Serializer):
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -155,6 +186,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "team",
             "state",
             "submitted_at",
+            "protocol_number",
+            "content_sha256",
             "score",
             "rank",
             "decision_reason",

@@ -47,6 +47,22 @@ class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         )
         return self.answer(call, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.CallUpdateSerializer, responses=s.CallSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        call = self.get_object()
+        data = self.validated(s.CallUpdateSerializer, partial=True)
+        services.call_update(actor=request.user, call=call, **data)
+        return self.answer(call)
+
+    @extend_schema(request=s.CallCloseSerializer, responses=s.CallSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def close(self, request, pk=None):
+        """Closes an open call now, with a reason; no more applications are submitted."""
+        call = self.get_object()
+        data = self.validated(s.CallCloseSerializer)
+        services.call_close_early(actor=request.user, call=call, reason=data["reason"])
+        return self.answer(call)
+
     def _ranking(self, call: Call) -> list:
         ranked = (
             access.visible(self.request.user, Application.objects.select_related("venture"))

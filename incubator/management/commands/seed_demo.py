@@ -6,8 +6,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from importlib import import_module
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
@@ -25,7 +27,13 @@ DEMO_USERNAME_PREFIX = "demo-"
 
 def _demo_modules(config) -> list[str]:
     """The app's ``demo`` modules: ``demo`` or ``demo_<feature>`` at its root and in its
-    subject packages (``incubator.funding.demo``, ``cohorts.reports.figures``...)."""
+    subject packages (``incubator.funding.demo``, ``cohorts.reports.figures``...). Only the
+    project's own apps: walking a library's packages imports them (allauth's optional ones
+    refuse to be imported when not installed)."""
+    path = Path(config.path).resolve()
+    installed = {"site-packages", "dist-packages"} & set(path.parts)
+    if installed or not path.is_relative_to(Path(settings.BASE_DIR).resolve()):
+        return []
     names = []
     for info in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
         leaf = info.name.rsplit(".", 1)[1]

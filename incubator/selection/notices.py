@@ -1,0 +1,115 @@
+"""What selection tells people (``incubator.notifications``): receipts and outcomes to the
+applicant's team, assignments to evaluators, the published ranking; and the reminders of
+evaluations due soon or overdue. Outcomes go to the team only, never scores of others."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.conf import settings
+
+from incubator.notifications import recipients
+from incubator.notifications.kinds import Kind
+from incubator.notifications.links import page
+from incubator.notifications.reminders import reminder
+from incubator.notifications.services import Event, event_key, notify
+from incubator.selection.models import Application, ApplicationState, Call, Evaluation
+
+S = ApplicationState
+KIND_OF_STATE = {
+    S.SUBMITTED: Kind.SUBMISSION_RECEIPT,
+    S.ELIGIBLE: Kind.ELIGIBILITY_OUTCOME,
+    S.INELIGIBLE: Kind.ELIGIBILITY_OUTCOME,
+    S.ADMITTED: Kind.APPLICATION_OUTCOME,
+    S.WAITLISTED: Kind.APPLICATION_OUTCOME,
+    S.REJECTED: Kind.APPLICATION_OUTCOME,
+}
+
+
+def application_moved(application: Application) -> None:
+    """The team hears of its submission and of each outcome (one notice per state reached)."""
+    kind = KIND_OF_STATE.get(application.state)
+    if kind is None:
+        return
+    notify(
+        kind,
+        recipients.venture_team(application.venture_id),
+        key=f"application:{application.pk}:{application.state}",
+        context={
+            "call": application.call.title,
+            "at": application.submitted_at or "",
+            "outcome": S(application.state).label,
+        },
+        link=page("cohorts:my-path") if application.state == S.ADMITTED else "",
+    )
+
+
+def evaluator_assigned(evaluation: Evaluation) -> None:
+    notify(
+        Kind.EVALUATOR_ASSIGNED,
+        [evaluation.evaluator_id],
+        about=evaluation,
+        context={"call": evaluation.application.call.title},
+        link=page("admin:incubator_evaluation_change", evaluation.pk),
+    )
+
+
+def ranking_published(call: Call, ranked: list[Application]) -> None:
+    teams = recipients.team_users(a.venture_id for a in ranked)
+    notify(
+        Kind.RANKING_PUBLISHED,
+        [user_id for users in teams.values() for user_id in users],
+        about=call,
+        context={"call": call.title},
+    )
+
+
+DRAFT_AHEAD = dt.timedelta(days=3)
+
+
+@reminder
+def drafts_unsubmitted(now: dt.datetime) -> Iterator[Event]:
+    """Drafts of calls that close within three days: two queries (the drafts, the teams)."""
+    rows = list(
+        Application.objects.filter(state=S.DRAFT, call__closes_at__gt=now, call__closes_at__lte=now + DRAFT_AHEAD)
+        .values_list("pk", "venture_id", "call__title", "call__closes_at")
+        .order_by("pk")
+    )
+    teams = recipients.team_users({row[1] for row in rows})
+    for pk, venture_id, title, closes_at in rows:
+        users = teams.get(venture_id)
+        if users:
+            key = event_key(Kind.DRAFT_UNSUBMITTED, None, f"application:{pk}")
+            yield Event(Kind.DRAFT_UNSUBMITTED, key, users, {"call": title, "closes": closes_at})
+
+
+def evaluation_days() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_EVALUATION_DAYS", 14))
+
+
+@reminder
+def evaluations_late(now: dt.datetime) -> Iterator[Event]:
+    """Open evaluations (no scores, no conflict) three days before and after the time an
+    evaluator has from assignment (``NOTIFICATIONS_EVALUATION_DAYS``). One query."""
+    days = dt.timedelta(days=evaluation_days())
+    soon = dt.timedelta(days=3)
+    rows = (
+        Evaluation.objects.filter(
+            submitted_at__isnull=True,
+            conflict_declared=False,
+            application__state=S.UNDER_EVALUATION,
+            assigned_at__lte=now - days + soon,
+            evaluator__is_active=True,
+        )
+        .values_list("pk", "evaluator_id", "assigned_at", "application__call__title")
+        .order_by("pk")
+    )
+    for pk, evaluator_id, assigned_at, title in rows.iterator(chunk_size=2000):
+        due = assigned_at + days
+        kind = Kind.EVALUATION_OVERDUE if due <= now else Kind.EVALUATION_DUE
+        yield Event(
+            kind,
+            event_key(kind, None, f"evaluation:{pk}"),
+            [evaluator_id],
+            {"call": title, "due": due.date()},
+            page("admin:incubator_evaluation_change", pk),
+        )

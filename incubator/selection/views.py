@@ -1,0 +1,408 @@
+"""The applicant portal's pages: public calls, a call's page and its documents, the
+published ranking (no login); the applicant's applications, the draft form with its
+autosave endpoint, files, budget, team, the check before submitting, submission, receipt
+and withdrawal; answers to integration requests. Records are looked up through
+``incubator.access`` (another applicant's draft answers 404); writes are service calls."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from incubator import access
+from incubator import services as core_services
+from incubator.exceptions import NotPermitted
+from incubator.models import Person, Role
+from incubator.selection import applying, office, selectors, services, submission
+from incubator.selection.forms_portal import (
+    BudgetItemForm,
+    IntegrationAnswerForm,
+    InvitationAcceptForm,
+    InviteForm,
+    StartForm,
+    WithdrawForm,
+)
+from incubator.selection.models import (
+    Answer,
+    Application,
+    ApplicationState,
+    BudgetItem,
+    Call,
+    CallDocument,
+    CoApplicantInvitation,
+    IntegrationFile,
+    IntegrationRequest,
+    Question,
+    QuestionKind,
+)
+from incubator.uploads import accepted_extensions, content_type_for, shown_name
+
+
+def errors_of(error: Exception) -> dict[str, list[str]]:
+    if isinstance(error, NotPermitted):
+        return {"non_field_errors": [str(error.message)]}
+    return core_services.validation_message(error)
+
+
+def flash(request: HttpRequest, error: Exception) -> None:
+    for lines in errors_of(error).values():
+        for line in lines:
+            messages.error(request, line)
+
+
+def attachment(file, name: str) -> FileResponse:
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=shown_name(name))
+    response["Content-Type"] = content_type_for(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+@require_GET
+def calls(request: HttpRequest) -> HttpResponse:
+    return render(request, "selection/calls.html", {"groups": selectors.public_calls(), "now": timezone.now()})
+
+
+@require_GET
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        call = selectors.public_call(pk)
+    except Call.DoesNotExist:
+        raise Http404() from None
+    now = timezone.now()
+    apply_url = reverse("selection:apply", args=[call.pk])
+    if not request.user.is_authenticated:
+        apply_url = f"{reverse('login')}?next={apply_url}"
+    return render(
+        request,
+        "selection/call_detail.html",
+        {
+            "call": call,
+            "is_open": call.opens_at <= now < call.closes_at,
+            "now": now,
+            "apply_url": apply_url,
+            "coordinates": access.has_role(request.user, call.programme_id, Role.COORDINATOR),
+        },
+    )
+
+
+@require_GET
+def call_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = get_object_or_404(CallDocument, pk=document_pk, call_id=pk)
+    return attachment(document.file, document.file.name)
+
+
+@require_GET
+def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk, ranking_published_at__isnull=False)
+    return render(request, "selection/ranking.html", {"call": call, "rows": selectors.published_ranking(call)})
+
+
+# --- the applicant -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    return render(request, "selection/my_applications.html", {"applications": selectors.my_applications(request.user)})
+
+
+@login_required
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    existing = applying.applications_of(request.user, call).first()
+    if existing is not None:
+        return redirect("selection:application", existing.pk)
+    has_person = Person.objects.filter(user=request.user).exists()
+    form = StartForm(request.POST or None, call=call, has_person=has_person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = applying.draft_start(actor=request.user, call=call, **form.cleaned_data)
+        except (ValidationError, NotPermitted) as error:
+            form.add_service_errors(errors_of(error))
+        else:
+            return redirect("selection:application", application.pk)
+    return render(request, "selection/apply.html", {"call": call, "form": form})
+
+
+def _mine(request: HttpRequest, pk: int) -> Application:
+    """The application if the user is on its team or coordinates its programme (else 404)."""
+    return access.get_visible(request.user, Application.objects.select_related("call__programme", "venture"), pk=pk)
+
+
+def _own(request: HttpRequest, pk: int) -> Application:
+    """Only the applicants' own (coordinators use the office pages)."""
+    return access.get_visible(
+        request.user,
+        Application.objects.select_related("call__programme", "venture").filter(
+            venture__in=access.own_venture_ids(request.user)
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if application.state == ApplicationState.DRAFT:
+        draft = selectors.draft(request.user, application)
+        return render(
+            request,
+            "selection/draft.html",
+            {
+                "draft": draft,
+                "application": application,
+                "call": application.call,
+                "sections": [
+                    (section, [(q, draft.answers.get(q.pk), _accept(q)) for q in section.questions.all()])
+                    for section in draft.sections
+                ],
+                "budget_form": BudgetItemForm(),
+                "invite_form": InviteForm(),
+                "budget_total": sum((i.amount for i in draft.budget), 0),
+                "yes_no": [("yes", _("Yes")), ("no", _("No"))],
+            },
+        )
+    return render(
+        request,
+        "selection/status.html",
+        {
+            "application": application,
+            "call": application.call,
+            "history": selectors.state_history(application),
+            "requests": selectors.integration_requests(application),
+            "ranking_published": bool(application.call.ranking_published_at),
+            "withdraw_form": WithdrawForm(),
+            "can_withdraw": application.state in services.OPEN_STATES and timezone.now() < application.call.closes_at,
+            "answer_form": IntegrationAnswerForm(),
+        },
+    )
+
+
+def _accept(question: Question) -> str:
+    if question.kind != QuestionKind.FILE:
+        return ""
+    return ",".join(accepted_extensions(submission.upload_policy(question).kinds))
+
+
+def _posted_answers(request: HttpRequest, application: Application) -> dict:
+    values = {}
+    for question in Question.objects.filter(section__call_id=application.call_id).exclude(kind=QuestionKind.FILE):
+        name = submission.field_name(question)
+        if question.kind == QuestionKind.MULTIPLE:
+            if name in request.POST or f"{name}-present" in request.POST:
+                values[name] = request.POST.getlist(name)
+        elif name in request.POST:
+            values[name] = request.POST[name]
+    return values
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def application_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The save button and the autosave's fetch (JSON answer); files come with the form."""
+    application = _own(request, pk)
+    try:
+        problems = applying.answers_save(
+            actor=request.user, application=application, values=_posted_answers(request, application)
+        )
+        for question in Question.objects.filter(section__call_id=application.call_id, kind=QuestionKind.FILE):
+            upload = request.FILES.get(submission.field_name(question))
+            if upload:
+                applying.answer_file_upload(actor=request.user, application=application, question=question, file=upload)
+    except (ValidationError, NotPermitted) as error:
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "errors": errors_of(error)}, status=400)
+        flash(request, error)
+        return redirect("selection:application", pk)
+    if _wants_json(request):
+        return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M:%S"), "errors": problems})
+    for _name, problem in problems.items():
+        messages.warning(request, f"{_('Saved, but check this answer')}: {problem}")
+    messages.success(request, _("Draft saved."))
+    return redirect("selection:application", pk)
+
+
+@login_required
+@require_GET
+def answer_file(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+    application = _mine(request, pk)
+    answer = get_object_or_404(Answer, application=application, question_id=question_pk)
+    if not answer.file:
+        raise Http404()
+    return attachment(answer.file, answer.file_name or answer.file.name)
+
+
+@login_required
+@require_POST
+def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = BudgetItemForm(request.POST)
+    if not form.is_valid():
+        for field, lines in form.errors.items():
+            for line in lines:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {line}")
+        return redirect(f"{reverse('selection:application', args=[pk])}#budget")
+    try:
+        applying.budget_item_add(actor=request.user, application=application, **form.cleaned_data)
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error)
+    return redirect(f"{reverse('selection:application', args=[pk])}#budget")
+
+
+@login_required
+@require_POST
+def budget_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    item = get_object_or_404(BudgetItem, pk=item_pk, application=application)
+    try:
+        applying.budget_item_remove(actor=request.user, item=item)
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error)
+    return redirect(f"{reverse('selection:application', args=[pk])}#budget")
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for line in form.errors.get("email", []):
+            messages.error(request, f"{_('E-mail')}: {line}")
+    else:
+        try:
+            applying.invitation_create(actor=request.user, application=application, email=form.cleaned_data["email"])
+        except (ValidationError, NotPermitted) as error:
+            flash(request, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+    return redirect(f"{reverse('selection:application', args=[pk])}#team")
+
+
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        CoApplicantInvitation.objects.select_related("application__call", "application__venture"), token=token
+    )
+    has_person = Person.objects.filter(user=request.user).exists()
+    form = InvitationAcceptForm(request.POST or None, has_person=has_person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = applying.invitation_accept(actor=request.user, token=token, **form.cleaned_data)
+        except (ValidationError, NotPermitted) as error:
+            form.add_service_errors(errors_of(error))
+        else:
+            messages.success(request, _("You have joined the application."))
+            return redirect("selection:application", application.pk)
+    return render(request, "selection/invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@require_GET
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    now = timezone.now()
+    return render(
+        request,
+        "selection/check.html",
+        {
+            "application": application,
+            "call": application.call,
+            "missing": submission.missing_by_section(application),
+            "is_open": application.call.opens_at <= now < application.call.closes_at,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    try:
+        services.application_submit(actor=request.user, application=application)
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error)
+        return redirect("selection:check", pk)
+    messages.success(request, _("Application submitted."))
+    return redirect("selection:receipt", pk)
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _mine(request, pk)
+    if application.protocol_number is None:
+        raise Http404()
+    return render(request, "selection/receipt.html", {"application": application, "call": application.call})
+
+
+@login_required
+@require_GET
+def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _mine(request, pk)
+    if application.protocol_number is None:
+        raise Http404()
+    text = render(request, "selection/receipt.txt", {"application": application, "call": application.call}).content
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    name = f"ricevuta-{application.call_id}-{application.protocol_number}.txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the withdrawal."))
+        return redirect("selection:application", pk)
+    try:
+        services.application_withdraw(actor=request.user, application=application, reason=form.cleaned_data["reason"])
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error)
+    else:
+        messages.success(request, _("Application withdrawn."))
+    return redirect("selection:application", pk)
+
+
+@login_required
+@require_POST
+def integration_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    integration = get_object_or_404(IntegrationRequest, pk=request_pk, application=application)
+    form = IntegrationAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            office.integration_answer(
+                actor=request.user,
+                request=integration,
+                text=form.cleaned_data["answer_text"],
+                files=request.FILES.getlist("files"),
+            )
+        except (ValidationError, NotPermitted) as error:
+            flash(request, error)
+        else:
+            messages.success(request, _("Answer sent."))
+    return redirect("selection:application", pk)
+
+
+@login_required
+@require_GET
+def integration_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    application = _mine(request, pk)
+    stored = get_object_or_404(IntegrationFile, pk=file_pk, request__application=application)
+    return attachment(stored.file, stored.file_name)
