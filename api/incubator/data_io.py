@@ -19,7 +19,7 @@ from django.contrib import admin as django_admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from import_export.results import RowResult
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -75,6 +75,14 @@ class ImportRequestSerializer(serializers.Serializer):
     file_format = serializers.ChoiceField(
         choices=list(IMPORT_FORMATS), required=False, help_text=_("Default: from the file name's extension.")
     )
+
+
+class ImportFileErrorsSerializer(serializers.Serializer):
+    """A file that cannot be read, or a request without one."""
+
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+    file_format = serializers.ListField(child=serializers.CharField(), required=False)
+    dry_run = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ImportProblemSerializer(serializers.Serializer):
@@ -167,10 +175,16 @@ class ImportView(APIView):
             200: OpenApiResponse(ImportResultSerializer, description=_("The preview, or the rows imported.")),
             202: OpenApiResponse(ImportJobSerializer, description=_("A large file, imported in the background.")),
             400: OpenApiResponse(
-                description=_("The file cannot be read, or its rows have problems: nothing was written.")
+                PolymorphicProxySerializer(
+                    component_name="ImportRefused",
+                    serializers=[ImportResultSerializer, ImportFileErrorsSerializer],
+                    resource_type_field_name=None,
+                ),
+                description=_(
+                    "Nothing was written: the rows' problems (each naming row and column), or the file "
+                    "cannot be read (a message per field)."
+                ),
             ),
-            403: OpenApiResponse(description=_("Only the back office (coordinators, administrators) imports.")),
-            404: OpenApiResponse(description=_("No such resource.")),
         },
     )
     def post(self, request, resource: str):
@@ -192,7 +206,8 @@ class ImportView(APIView):
         except (UnreadableFile, ValueError) as exc:
             raise ValidationError({"file": [str(exc)]}) from None
         except Exception:  # a damaged XLSX, a file that is not one
-            raise ValidationError({"file": [gettext("This file cannot be read as %(format)s.") % {"format": key}]})
+            message = gettext("This file cannot be read as %(format)s.") % {"format": key}
+            raise ValidationError({"file": [message]}) from None
 
         from incubator.imports.services import background_rows, import_job_start
 
@@ -250,9 +265,6 @@ class ExportView(APIView):
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, XLSX.content_type): OpenApiTypes.BINARY,
-            (400, "application/json"): OpenApiResponse(description=_("Unknown file_format.")),
-            (403, "application/json"): OpenApiResponse(description=_("Only the back office exports.")),
-            (404, "application/json"): OpenApiResponse(description=_("No such resource.")),
         },
     )
     def get(self, request, resource: str):
