@@ -311,6 +311,8 @@ PUBLIC = {
     "calendar-feed": "the secret token in the URL is the credential",
     "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
     "notifications:unsubscribe": "a mail client posts the one-click unsubscribe without a session",
+    "accessibility": "the accessibility statement, linked from every footer",
+    "privacy": "the privacy notice (GDPR art. 13), read before signing up",
 }
 
 
