@@ -43,9 +43,7 @@ def test_requested_and_answered_are_notified(form, applicant, world, django_capt
         office.integration_answer(
             actor=applicant, request=request, text="Eccolo", files=[SimpleUploadedFile("s.pdf", PDF)]
         )
-    assert _rows(Kind.INTEGRATION_ANSWERED) == [
-        (world.coordinator.pk, f"/office/applications/{application.pk}/")
-    ]
+    assert _rows(Kind.INTEGRATION_ANSWERED) == [(world.coordinator.pk, f"/office/applications/{application.pk}/")]
     # Nobody else hears of it: not the applicant, not other programmes' people.
     answered = Notification.objects.get(kind=Kind.INTEGRATION_ANSWERED)
     assert form.call.title in answered.body

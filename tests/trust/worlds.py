@@ -313,6 +313,7 @@ class Portal:
     """An applicant (a user with no other role) with a submitted application on the call's
     online form, the call's document and FAQ, and an answered integration request."""
 
+    call: object
     applicant: object
     document: object
     faq: object
@@ -332,7 +333,7 @@ def build_portal(world: World, prefix: str) -> Portal:
     from incubator.selection import services as selection_services
     from incubator.selection.models import CallFaq, FormSection, Question, QuestionKind
 
-    call = world.call
+    call = f.CallFactory(programme=world.programme, title=f"Open call {prefix}")  # world.call is ranked
     coordinator = world.coordinator
     document = office.document_add(
         actor=coordinator, call=call, title="Bando", file=SimpleUploadedFile("bando.pdf", PDF, "application/pdf")
@@ -371,6 +372,7 @@ def build_portal(world: World, prefix: str) -> Portal:
     )
     integration.refresh_from_db()
     return Portal(
+        call=call,
         applicant=applicant,
         document=document,
         faq=faq,
