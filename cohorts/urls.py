@@ -14,4 +14,5 @@ urlpatterns = [
     # The participant portal (cohorts.portal) and the coordinators' dashboard (cohorts.reports).
     path("", include("cohorts.portal.urls")),
     path("", include("cohorts.reports.urls")),
+    path("", include("cohorts.workspace.urls")),
 ]

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.authtoken.models import TokenProxy
 
+from cohorts.workspace.checkin import checkin_code
 from incubator.accounts.models import PrivacyAcceptance
 from incubator.models import Person, RoleAssignment
 
@@ -249,6 +250,18 @@ ID_ROUTES: dict[str, Entry] = {
         mixed=lambda own, other: {"pk": own.cohort.pk, "person_pk": other.person.pk},
     ),
     "cohorts:register": Entry(pk("session")),
+    **entries(
+        "cohorts:workspace-register cohorts:workspace-checkin cohorts:workspace-checkin-state "
+        "cohorts:workspace-checkin-qr",
+        Entry(pk("session")),
+    ),
+    # A genuine code of the session: its participants reach the page (outside the session's
+    # time it says check-in is closed, 400); anyone else gets 404.
+    "cohorts:check-in": Entry(
+        lambda o: {"pk": o.session.pk, "code": checkin_code(o.session)},
+        owner="participant",
+        note="the code is made for the session when the URL is built",
+    ),
     "cohorts:venture-path": Entry(pk("enrolment")),
     **entries("cohorts:report-export-status cohorts:report-export-download", Entry(pk("report_export"))),
     "mentoring:session-edit": Entry(pk("tutoring_session"), owner="tutor"),

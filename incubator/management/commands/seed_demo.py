@@ -9,7 +9,6 @@ from importlib import import_module
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
@@ -27,12 +26,10 @@ DEMO_USERNAME_PREFIX = "demo-"
 
 def _demo_modules(config) -> list[str]:
     """The app's ``demo`` modules: ``demo`` or ``demo_<feature>`` at its root and in its
-    subject packages (``incubator.funding.demo``, ``cohorts.reports.figures``...). Only the
-    project's own apps: walking a library's packages imports them (allauth's optional ones
-    refuse to be imported when not installed)."""
-    path = Path(config.path).resolve()
-    installed = {"site-packages", "dist-packages"} & set(path.parts)
-    if installed or not path.is_relative_to(Path(settings.BASE_DIR).resolve()):
+    subject packages (``incubator.funding.demo``, ``cohorts.reports.figures``...). Not the
+    installed libraries' apps: walking their packages imports them (allauth's optional ones
+    refuse to be imported when not in INSTALLED_APPS)."""
+    if {"site-packages", "dist-packages"} & set(Path(config.path).resolve().parts):
         return []
     names = []
     for info in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
