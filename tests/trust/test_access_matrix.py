@@ -203,7 +203,7 @@ def _no_id_values(route) -> dict:
 def test_public_pages_answer_anonymous_visitors(db):
     client = Client()
     urls = ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/privacy/", "/admin/login/")
-    for url in (*urls, "/api/schema/", "/api/docs/"):
+    for url in (*urls, "/accessibility/", "/api/schema/", "/api/docs/"):
         assert client.get(url).status_code == 200, url
     assert client.get("/login/")["Location"] == "/accounts/login/"
 
