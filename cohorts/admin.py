@@ -49,7 +49,16 @@ from incubator.path.models import Enrolment, EnrolmentStatus
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ("programme", "call", "name", "starts_on", "ends_on", "completion_threshold", "grant_threshold")
+        fields = (
+            "programme",
+            "call",
+            "name",
+            "starts_on",
+            "ends_on",
+            "completion_threshold",
+            "grant_threshold",
+            "warning_threshold",
+        )
         widgets = {
             "starts_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "ends_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
@@ -116,6 +125,7 @@ class CohortAdmin(BackOfficeAdmin):
         "ends_on",
         "completion_threshold",
         "grant_threshold",
+        "warning_threshold",
         "enrolment_count",
     )
     list_filter = (("programme", RelatedOnly),)
@@ -159,6 +169,7 @@ class CohortAdmin(BackOfficeAdmin):
                 ends_on=data["ends_on"],
                 completion_threshold=data.get("completion_threshold"),
                 grant_threshold=data.get("grant_threshold"),
+                warning_threshold=data.get("warning_threshold"),
                 modules=modules or None,
             )
         for row in new_rows(rows[CohortEnrolment], ("enrolment",)):

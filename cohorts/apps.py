@@ -17,3 +17,4 @@ class CohortsConfig(AppConfig):
         # The notices register the reminder of sessions tomorrow (incubator.notifications).
         from cohorts import access, gdpr, grant_checks, ical, notices  # noqa: F401
         from cohorts.reports import access as report_access  # noqa: F401
+        from cohorts.workspace import home  # noqa: F401  (tasks on the home page)

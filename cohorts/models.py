@@ -16,6 +16,7 @@ from incubator.selection.models import Call
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 DEFAULT_COMPLETION_THRESHOLD = Decimal("70.00")
+DEFAULT_WARNING_THRESHOLD = Decimal("80.00")
 
 
 class ModuleMode(models.TextChoices):
@@ -60,6 +61,15 @@ class Cohort(models.Model):
         **PERCENT,
         help_text=_("Attendance a participant needs for grant eligibility (by default the call's)."),
     )
+    warning_threshold = models.DecimalField(
+        _("attendance warning line (%)"),
+        **PERCENT,
+        default=DEFAULT_WARNING_THRESHOLD,
+        help_text=_(
+            "Participants whose attendance falls below this line, or who can no longer reach the completion "
+            "threshold with the sessions left, are warned (and so are their tutors)."
+        ),
+    )
     enrolments = models.ManyToManyField(
         Enrolment, through="CohortEnrolment", related_name="cohorts", verbose_name=_("enrolments")
     )
@@ -80,6 +90,10 @@ class Cohort(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(grant_threshold__gte=0, grant_threshold__lte=100), name="cohort_grant_threshold_pct"
+            ),
+            models.CheckConstraint(
+                condition=Q(warning_threshold__gte=0, warning_threshold__lte=100),
+                name="cohort_warning_threshold_pct",
             ),
             models.UniqueConstraint(fields=["programme", "name"], name="cohort_name_unique_per_programme"),
         ]

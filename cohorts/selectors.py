@@ -52,7 +52,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
-from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
+from cohorts.models import Attendance, AttendanceStatus, Cohort, CohortEnrolment, TrainingSession
 from incubator.models import Person, TeamMember
 from incubator.path.models import Enrolment
 
@@ -343,27 +343,144 @@ def person_session_marks(person: Person, cohort: Cohort) -> QuerySet:
     )
 
 
+# --- one definition per figure ------------------------------------------------------------
+
+
+def with_credit(sessions: QuerySet) -> QuerySet:
+    """Annotates ``path_started``: on the session's day at least one of the cohort's paths
+    had started (a lesson before anyone was enrolled trained no participant of the
+    programme, docs/reporting.md "What counts"). ``sessions_held_q`` needs it."""
+    started = CohortEnrolment.objects.filter(cohort=OuterRef("cohort_id"), enrolment__starts_on__lte=OuterRef("day"))
+    return sessions.annotate(day=TruncDate("starts_at")).annotate(path_started=Exists(started))
+
+
+def sessions_held_q(at: dt.datetime) -> Q:
+    """THE definition of "sessions held", used by every page, export and the API: training
+    sessions (outreach events are not curriculum hours), not cancelled, ended by ``at``,
+    on a day when one of the cohort's paths had started (on sessions ``with_credit``)."""
+    return Q(kind=TrainingSession.Kind.TRAINING, cancelled_at__isnull=True, ends_at__lte=at, path_started=True)
+
+
+def sessions_scheduled_q(prefix: str = "") -> Q:
+    """The training sessions on the calendar (held or to come), cancelled ones left out:
+    the "of N" beside sessions held."""
+    return Q(**{f"{prefix}kind": TrainingSession.Kind.TRAINING, f"{prefix}cancelled_at__isnull": True})
+
+
 @dataclass(frozen=True)
 class CohortFigures:
     sessions: int
+    scheduled_sessions: int
     held_sessions: int
     cancelled_sessions: int
     upcoming_sessions: int
+    outreach_events: int
     held_minutes: int
     planned_hours: Decimal
 
 
 def cohort_figures(cohort: Cohort, *, at: dt.datetime | None = None) -> CohortFigures:
-    """The cohort's calendar in numbers (two aggregate queries: sessions, modules)."""
+    """The cohort's calendar in numbers (two aggregate queries: sessions, modules).
+    ``held_sessions`` is ``sessions_held_q``, as on the dashboard, its exports and the API."""
     at = at or timezone.now()
     live = Q(cancelled_at__isnull=True)
-    counting = live & Q(kind=TrainingSession.Kind.TRAINING, ends_at__lte=at)
-    row = TrainingSession.objects.filter(cohort=cohort).aggregate(
+    row = with_credit(TrainingSession.objects.filter(cohort=cohort)).aggregate(
         sessions=Count("pk"),
-        held_sessions=Count("pk", filter=live & Q(ends_at__lte=at)),
+        scheduled_sessions=Count("pk", filter=sessions_scheduled_q()),
+        held_sessions=Count("pk", filter=sessions_held_q(at)),
         cancelled_sessions=Count("pk", filter=~live),
         upcoming_sessions=Count("pk", filter=live & Q(starts_at__gt=at)),
-        held_minutes=Coalesce(Sum("duration_minutes", filter=counting), 0),
+        outreach_events=Count("pk", filter=live & Q(kind=TrainingSession.Kind.OUTREACH)),
+        held_minutes=Coalesce(Sum("duration_minutes", filter=sessions_held_q(at)), 0),
     )
     planned = cohort.modules.aggregate(total=Coalesce(Sum("planned_hours"), Decimal(0)))["total"]
     return CohortFigures(planned_hours=Decimal(planned), **row)
+
+
+# --- absence warnings -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceWarning:
+    """A participant under the cohort's warning line, or who can no longer reach the
+    completion threshold even by attending every training session left."""
+
+    attendance: PersonAttendance
+    warning_threshold: Decimal
+    remaining_minutes: int
+    below_warning: bool
+    out_of_reach: bool
+
+    @property
+    def person_id(self) -> int:
+        return self.attendance.person_id
+
+    @property
+    def percent(self) -> Decimal | None:
+        return self.attendance.percent
+
+    @property
+    def best_percent(self) -> Decimal:
+        """The completion reachable by attending every session left."""
+        a = self.attendance
+        counted = a.counted_minutes + self.remaining_minutes
+        if counted <= 0:
+            return Decimal(0)
+        return (Decimal(a.attended_minutes + self.remaining_minutes) * HUNDRED / Decimal(counted)).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+
+
+def remaining_minutes(cohort: Cohort, *, at: dt.datetime | None = None) -> int:
+    """Minutes of the cohort's training sessions still to end (not cancelled): one query."""
+    at = at or timezone.now()
+    return (
+        TrainingSession.objects.filter(cohort=cohort, ends_at__gt=at)
+        .filter(sessions_scheduled_q())
+        .aggregate(total=Coalesce(Sum("duration_minutes"), 0))["total"]
+    )
+
+
+def _warning(cohort: Cohort, figures: PersonAttendance, remaining: int) -> AttendanceWarning | None:
+    if figures.counted_minutes <= 0:
+        return None
+    attended, counted = Decimal(figures.attended_minutes), Decimal(figures.counted_minutes)
+    below = attended * HUNDRED < cohort.warning_threshold * counted
+    # Exact comparison, as for completion: (attended + left) / (counted + left) < threshold.
+    out_of_reach = (attended + remaining) * HUNDRED < cohort.completion_threshold * (counted + remaining)
+    if not (below or out_of_reach):
+        return None
+    return AttendanceWarning(
+        attendance=figures,
+        warning_threshold=cohort.warning_threshold,
+        remaining_minutes=remaining,
+        below_warning=below,
+        out_of_reach=out_of_reach,
+    )
+
+
+def attendance_warnings(cohort: Cohort, *, at: dt.datetime | None = None) -> list[AttendanceWarning]:
+    """Every participant of the cohort to warn (for pages and the notifications): below
+    ``cohort.warning_threshold``, or unable to reach ``cohort.completion_threshold`` with the
+    training sessions left. Four or five queries whatever the cohort's size. The sessions
+    left are the cohort's (a participant whose path ends earlier is judged generously)."""
+    remaining = remaining_minutes(cohort, at=at)
+    warnings = (_warning(cohort, row, remaining) for row in attendance_by_person(cohort, at=at))
+    return [w for w in warnings if w is not None]
+
+
+def person_attendance_warning(
+    person: Person, cohort: Cohort, *, at: dt.datetime | None = None
+) -> AttendanceWarning | None:
+    """The warning for one participant (``None`` when there is nothing to warn about)."""
+    figures = person_attendance(person, cohort, at=at)
+    if figures is None:
+        return None
+    return warning_for(cohort, figures, at=at)
+
+
+def warning_for(
+    cohort: Cohort, figures: PersonAttendance, *, at: dt.datetime | None = None
+) -> AttendanceWarning | None:
+    """The warning for figures already read (one query: the sessions left)."""
+    return _warning(cohort, figures, remaining_minutes(cohort, at=at))

@@ -67,7 +67,7 @@ def _fmt_day(day: dt.date) -> str:
 
 # --- cohorts -----------------------------------------------------------------------------
 
-COHORT_FIELDS = ("name", "starts_on", "ends_on", "completion_threshold", "grant_threshold")
+COHORT_FIELDS = ("name", "starts_on", "ends_on", "completion_threshold", "grant_threshold", "warning_threshold")
 
 
 def _check_cohort_dates(starts_on: dt.date, ends_on: dt.date) -> None:
@@ -86,6 +86,7 @@ def cohort_create(
     ends_on: dt.date,
     completion_threshold: Decimal | None = None,
     grant_threshold: Decimal | None = None,
+    warning_threshold: Decimal | None = None,
     modules: Iterable[Mapping[str, Any]] | None = None,
 ) -> Cohort:
     """A new cohort. Without ``modules`` it offers the seven INNESCO modules; the grant
@@ -108,6 +109,8 @@ def cohort_create(
     )
     if completion_threshold is not None:
         cohort.completion_threshold = _percent(completion_threshold, "completion_threshold")
+    if warning_threshold is not None:
+        cohort.warning_threshold = _percent(warning_threshold, "warning_threshold")
     if Cohort.objects.filter(programme=programme, name=cohort.name).exists():
         raise DomainError(_("The programme already has a cohort with this name."), code="duplicate", field="name")
     _save(cohort)
@@ -138,7 +141,7 @@ def cohort_update(*, actor, cohort: Cohort, **fields) -> Cohort:
             code="read_only",
             field=sorted(unknown)[0],
         )
-    for name in ("completion_threshold", "grant_threshold"):
+    for name in ("completion_threshold", "grant_threshold", "warning_threshold"):
         if name in fields:
             fields[name] = _percent(fields[name], name)
     if "name" in fields:

@@ -33,6 +33,7 @@ from incubator import (
     access,
     admin_security,  # noqa: F401  (Django's history pages answer 404 out of reach)
     audit,
+    audit_labels,
     services,
 )
 from incubator.access import back_office_scope
@@ -118,6 +119,7 @@ def history_rows(obj) -> list[dict]:
             "at": event.at,
             "actor": event.actor,
             "verb": event.verb,
+            "what": audit_labels.verb_label(event.verb, CHOICE_LABELS),
             "change": describe_change(event.before, event.after),
             "reason": event.reason,
         }
@@ -521,12 +523,16 @@ class VentureAdmin(BackOfficeAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(BackOfficeAdmin):
-    list_display = ("at", "actor", "verb", "programme", "target", "reason")
+    list_display = ("at", "actor", "what", "programme", "target", "reason")
     list_filter = ("verb", ("programme", RelatedOnly), ("actor", RelatedOnly), ("at", admin.DateFieldListFilter))
     search_fields = ("verb", "target_repr", "reason")
     list_select_related = ("actor", "programme", "target_type")
-    fields = ("at", "actor", "verb", "programme", "target", "change_summary", "reason")
+    fields = ("at", "actor", "what", "programme", "target", "change_summary", "reason")
     readonly_fields = fields
+
+    @admin.display(description=_("what"), ordering="verb")
+    def what(self, event):
+        return audit_labels.verb_label(event.verb, CHOICE_LABELS)
 
     @admin.display(description=_("target"), ordering="target_repr")
     def target(self, event):

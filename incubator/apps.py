@@ -17,6 +17,7 @@ SUBJECTS = (
     "imports",
     "accounts",
     "notifications",
+    "documents",
 )
 # Modules of each subject that register something when imported: access rules, calendar
 # sources, grant checks, the data-subject export's sections, back-office pages, reminder

@@ -43,7 +43,7 @@ MENUS: dict[str, tuple[tuple[str, object], ...]] = {
     Role.COORDINATOR: (
         ("cohorts:coordinator", _("Programme")),
         ("cohorts:dashboard", _("Dashboard")),
-        ("selection:office-submissions", _("Applications")),
+        ("selection:calls", _("Calls")),  # each call's page links to its submissions
         ("selection-calls", _("Selection board")),
         ("cohorts:path-overview", _("Paths")),
         ("cohorts:coordinator-tutoring", _("Tutoring")),

@@ -29,7 +29,11 @@ def _legal(request: HttpRequest, page: str) -> HttpResponse:
     # A legal text is one reviewed document per language, not a sentence-by-sentence
     # translation: incubator/legal/<page>.<language>.html, Italian when the language has none.
     language = "en" if get_language() == "en" else "it"
-    context = {"body": f"incubator/legal/{page}.{language}.html", "contact_email": settings.DEFAULT_FROM_EMAIL}
+    context = {
+        "body": f"incubator/legal/{page}.{language}.html",
+        "contact_email": settings.DEFAULT_FROM_EMAIL,
+        "version": getattr(settings, "PRIVACY_NOTICE_VERSION", ""),
+    }
     return render(request, f"incubator/{page}.html", context)
 
 
@@ -39,5 +43,6 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice (GDPR art. 13) for applicants, participants and staff."""
+    """The privacy notice (GDPR art. 13) for applicants, participants and staff; the one
+    sign-up asks to accept (``incubator.accounts`` serves it at the same address)."""
     return _legal(request, "privacy")

@@ -10,4 +10,4 @@ class MentoringConfig(AppConfig):
         # Registers the access rules and the calendar sources.
         # ... and the tutoring sections of the data-subject export (incubator.privacy.registry).
         # ... and the reminder of action items due (incubator.notifications).
-        from mentoring import access, gdpr, ical, notices  # noqa: F401
+        from mentoring import access, gdpr, home, ical, notices  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentoring import views
+from mentoring import documents, views
 
 app_name = "mentoring"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("tutor/sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("tutor/calendar/<int:profile_pk>/", views.calendar_link, name="calendar-link"),
     path("tutor/timesheet/", views.timesheet_index, name="timesheet-index"),
+    path(
+        "tutor/timesheet/<int:tutor_pk>/<int:year>/<int:month>/timesheet.pdf",
+        documents.timesheet_pdf,
+        name="timesheet-pdf",
+    ),
     path("tutor/timesheet/<int:tutor_pk>/<int:year>/<int:month>/", views.timesheet, name="timesheet"),
     path(
         "tutor/timesheet/<int:tutor_pk>/<int:year>/<int:month>/export.<str:fmt>",

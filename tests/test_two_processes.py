@@ -62,14 +62,17 @@ class Web:
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                # The master listens before its worker has loaded Django: the first answer
+                # can take many seconds on a busy machine, so wait for it here, once.
+                self.request("GET", "/accounts/login/", timeout=90)
                 return
             except OSError:
                 time.sleep(0.2)
         self.proc.kill()
         raise RuntimeError("the web process did not start")
 
-    def request(self, method, path, body=None, cookies=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def request(self, method, path, body=None, cookies=None, timeout=10):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         headers = {"Host": "127.0.0.1"}
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())

@@ -74,6 +74,7 @@ class CohortSerializer(serializers.ModelSerializer):
             "ends_on",
             "completion_threshold",
             "grant_threshold",
+            "warning_threshold",
             "enrolment_count",
             "modules",
             "created_at",
@@ -89,6 +90,9 @@ class CohortCreateSerializer(serializers.Serializer):
     ends_on = serializers.DateField()
     completion_threshold = _percent_field(required=False, help_text=_("Default 70."))
     grant_threshold = _percent_field(required=False, help_text=_("Default: the call's threshold for grants."))
+    warning_threshold = _percent_field(
+        required=False, help_text=_("Attendance warning line. Default 80: participants below it are warned.")
+    )
     modules = ModuleInputSerializer(
         many=True, required=False, help_text=_("Leave out to start from the seven INNESCO modules.")
     )
@@ -100,6 +104,7 @@ class CohortUpdateSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False)
     completion_threshold = _percent_field(required=False)
     grant_threshold = _percent_field(required=False)
+    warning_threshold = _percent_field(required=False)
 
 
 class EnrolmentInputSerializer(serializers.Serializer):

@@ -77,3 +77,14 @@ urlpatterns += [
     path("people/<int:pk>/erasure/", gdpr_views.PersonErasureView.as_view(), name="person-erasure"),
     *gdpr_router.urls,
 ]
+
+# Imports and back-office exports (the back office's resources and formats).
+from api.incubator import data_io  # noqa: E402
+
+data_io_router = SimpleRouter()
+data_io_router.register("import-jobs", data_io.ImportJobViewSet, basename="import-job")
+urlpatterns += [
+    path("imports/<str:resource>/", data_io.ImportView.as_view(), name="import"),
+    path("exports/<str:resource>/", data_io.ExportView.as_view(), name="export"),
+    *data_io_router.urls,
+]

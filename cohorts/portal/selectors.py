@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from incubator.funding.selectors import FundingStatus, venture_funding_status
 from incubator.models import Person, Role, TeamMember
 from incubator.path.models import Enrolment
 from incubator.path.selectors import EnrolmentPath, enrolment_paths
+from incubator.selection.models import Application, ApplicationState
 from mentoring.models import ActionItem, TutoringSession
 from mentoring.selectors import hours
 
@@ -257,3 +258,20 @@ def feed_url(request, feed: CalendarFeed | None) -> str:
     if feed is None:
         return ""
     return request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
+
+
+# The outcomes an applicant is told on their path page: a decision that gave no path
+# (rejected, waitlisted, ineligible), once the call's ranking is published (ineligibility
+# is told when decided), with its reason, the rank and the crowdfunding referral.
+TOLD_OUTCOMES = (ApplicationState.REJECTED, ApplicationState.WAITLISTED, ApplicationState.INELIGIBLE)
+
+
+def own_outcomes(user) -> list[Application]:
+    """The user's own applications decided without a path: one query."""
+    return list(
+        access.visible(user, Application)
+        .filter(venture__in=access.own_venture_ids(user), state__in=TOLD_OUTCOMES)
+        .filter(Q(call__ranking_published_at__isnull=False) | Q(state=ApplicationState.INELIGIBLE))
+        .select_related("venture", "call")
+        .order_by("-call__closes_at", "pk")
+    )

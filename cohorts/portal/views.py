@@ -11,9 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cohorts.portal.selectors import VenturePicture, feed_url, participant_path, venture_picture
+from cohorts.portal.selectors import VenturePicture, feed_url, own_outcomes, participant_path, venture_picture
+from cohorts.selectors import warning_for
 from incubator import access
-from incubator.models import Role
+from incubator.models import Person, Role
 from incubator.path.models import Enrolment, EnrolmentStatus, MilestoneState
 from incubator.path.selectors import MilestoneCounts, enrolment_paths, milestone_counts, overdue_milestones, path_window
 from incubator.privacy.selectors import own_personal_data
@@ -42,15 +43,21 @@ def my_path(request: HttpRequest) -> HttpResponse:
     milestones, what comes next, the tutor's shared notes and open action items,
     attendance, grants and campaigns, the calendar link and evidence upload."""
     picture = participant_path(request.user)
+    own = Person.objects.filter(user=request.user, anonymised_at__isnull=True).first()
     for venture in picture.pictures:
         _milestone_forms(venture)
+        # The participant's own warning (below the cohort's line, or completion out of reach).
+        mine = [a for a in venture.attendance if own is not None and a.person_id == own.pk]
+        venture.attendance_warning = warning_for(venture.cohort, mine[0]) if mine and venture.cohort else None
     programmes = {v.enrolment.application.call.programme for v in picture.pictures}
     calendars = [
         {"programme": programme, "url": feed_url(request, picture.feeds.get(programme.pk))}
         for programme in sorted(programmes, key=lambda p: p.code)
     ]
     return render(
-        request, "incubator/portal/my_path.html", {"picture": picture, "calendars": calendars, "today": picture.today}
+        request,
+        "incubator/portal/my_path.html",
+        {"picture": picture, "calendars": calendars, "today": picture.today, "outcomes": own_outcomes(request.user)},
     )
 
 

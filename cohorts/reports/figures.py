@@ -8,13 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Attendance, AttendanceStatus, Cohort, CohortEnrolment, TrainingSession
+from cohorts.models import Attendance, AttendanceStatus, Cohort, TrainingSession
+from cohorts.reports.coordination import paths_completed_q
 from cohorts.reports.indicators import IndicatorRow, _output_indicators, _result_indicators
-from cohorts.selectors import attendance_by_cohort
+from cohorts.selectors import attendance_by_cohort, sessions_held_q, with_credit
 from incubator.funding.models import CampaignState, CrowdfundingCampaign, Grant, GrantState, Tranche, TrancheState
 from incubator.models import AuditEvent, LegalForm, LegalFormChange, Programme, TeamMember
 from incubator.participants.models import (
@@ -381,7 +382,7 @@ def _funnel(scope: Scope, enrolments: QuerySet) -> Funnel:
     paths = enrolments.aggregate(
         enrolled=Count("pk"),
         **_counts(
-            completed=Q(status=e.COMPLETED),
+            completed=paths_completed_q(),
             withdrawn=Q(status=e.WITHDRAWN),
             active=Q(status=e.ACTIVE),
             suspended=Q(status=e.SUSPENDED),
@@ -396,18 +397,13 @@ def _training(scope: Scope) -> tuple[Training, dict[str, int]]:
     # A training session is credited to the cohort only when, on its day, at least one of
     # the cohort's paths had started: a lesson before anyone was enrolled trained no
     # participant of the programme (docs/reporting.md, "What counts").
-    path_started = CohortEnrolment.objects.filter(
-        cohort=OuterRef("cohort_id"), enrolment__starts_on__lte=OuterRef("day")
-    )
-    sessions = (
-        TrainingSession.objects.filter(scope.window("starts_at"), cohort__in=scope.cohort_ids)
-        .annotate(day=TruncDate("starts_at"))
-        .annotate(path_started=Exists(path_started))
-    )
+    # One definition of "sessions held" for every page, export and the API
+    # (cohorts.selectors.sessions_held_q on sessions annotated by with_credit).
+    sessions = with_credit(TrainingSession.objects.filter(scope.window("starts_at"), cohort__in=scope.cohort_ids))
     live = Q(cancelled_at__isnull=True)
     held = live & Q(ends_at__lte=scope.at)
     training = Q(kind=TrainingSession.Kind.TRAINING)
-    credited = held & training & Q(path_started=True)
+    credited = sessions_held_q(scope.at)
     figures = sessions.aggregate(
         **_counts(
             sessions_held=credited,

@@ -41,7 +41,7 @@ def rows_by_section(report: CohortReport) -> dict[str, list[list[Any]]]:
         [str(_("Participant-hours")), t.participant_hours],
         [str(_("Participants")), t.participants],
         [str(_("Average attendance (%)")), t.average_attendance_pct if t.average_attendance_pct is not None else ""],
-        [str(_("Completed (at or above the threshold)")), t.completed],
+        [str(_("Training completed (attendance at or above the threshold)")), t.completed],
         [str(_("Below the threshold")), t.not_completed],
         [str(_("Eligible for a grant (attendance)")), t.grant_eligible],
     ]
@@ -133,7 +133,8 @@ FUNNEL_LABELS = {
     "evaluated": pgettext_lazy("selection funnel", "Evaluated"),
     "admitted": pgettext_lazy("selection funnel", "Admitted"),
     "enrolled": _("Enrolled"),
-    "completed": pgettext_lazy("selection funnel", "Completed"),
+    # Paths closed as completed (the enrolment's status), not the training's completion.
+    "completed": pgettext_lazy("selection funnel", "Paths completed (closed)"),
     "withdrawn": pgettext_lazy("selection funnel", "Withdrawn"),
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohorts.reports import views
+from cohorts.reports import coordinator_views, views
 
 # The coordinators' outcome dashboard and their report exports.
 urlpatterns = [
@@ -8,4 +8,11 @@ urlpatterns = [
     path("dashboard/exports/", views.report_exports, name="report-exports"),
     path("dashboard/exports/<int:pk>/status/", views.report_export_status, name="report-export-status"),
     path("dashboard/exports/<int:pk>/download/", views.report_export_download, name="report-export-download"),
+]
+
+# The coordinator's pages beside the back office.
+urlpatterns += [
+    path("coordinator/", coordinator_views.coordinator_home, name="coordinator"),
+    path("coordinator/tutoring/", coordinator_views.tutoring_overview, name="coordinator-tutoring"),
+    path("coordinator/grants/", coordinator_views.grants, name="coordinator-grants"),
 ]

@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+
+from incubator import site_views
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    """The privacy notice that sign-up asks to accept (public)."""
-    return render(request, "incubator/accounts/privacy_notice.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+    """The privacy notice that sign-up asks to accept (public): the site's GDPR art. 13
+    notice, with its version."""
+    return site_views.privacy(request)

@@ -14,7 +14,7 @@ from incubator.notifications.kinds import Kind
 from incubator.notifications.links import page
 from incubator.notifications.reminders import reminder
 from incubator.notifications.services import Event, event_key, notify
-from incubator.selection.models import Application, ApplicationState, Call, Evaluation
+from incubator.selection.models import Application, ApplicationState, Call, Evaluation, IntegrationRequest
 
 S = ApplicationState
 KIND_OF_STATE = {
@@ -133,3 +133,53 @@ def evaluations_late(now: dt.datetime) -> Iterator[Event]:
             {"call": title, "due": timezone.localtime(due).date()},
             page("selection-evaluation", pk),
         )
+
+
+def integration_requested(request: IntegrationRequest) -> None:
+    """The applicant's team hears that the office asks for more (items are on the page)."""
+    application = request.application
+    notify(
+        Kind.INTEGRATION_REQUESTED,
+        recipients.venture_team(application.venture_id),
+        about=request,
+        context={"call": application.call.title, "deadline": request.deadline},
+        link=page("selection:application", application.pk),
+    )
+
+
+def integration_answered(request: IntegrationRequest) -> None:
+    """The coordinator who asked (and the programme's coordinators) hear of the answer."""
+    application = request.application
+    notify(
+        Kind.INTEGRATION_ANSWERED,
+        [request.requested_by_id, *recipients.coordinators(application.call.programme_id)],
+        about=request,
+        context={"call": application.call.title},
+        link=page("selection:office-application", application.pk),
+    )
+
+
+INTEGRATION_AHEAD = dt.timedelta(days=2)
+
+
+@reminder
+def integrations_due(now: dt.datetime) -> Iterator[Event]:
+    """Open integration requests due within two days: two queries (the requests, the teams)."""
+    rows = list(
+        IntegrationRequest.objects.filter(
+            state=IntegrationRequest.State.OPEN, deadline__gt=now, deadline__lte=now + INTEGRATION_AHEAD
+        )
+        .values_list("pk", "application_id", "application__venture_id", "application__call__title", "deadline")
+        .order_by("pk")
+    )
+    teams = recipients.team_users({row[2] for row in rows}) if rows else {}
+    for pk, application_id, venture_id, title, deadline in rows:
+        users = teams.get(venture_id)
+        if users:
+            yield Event(
+                Kind.INTEGRATION_DEADLINE,
+                event_key(Kind.INTEGRATION_DEADLINE, None, f"integration:{pk}"),
+                users,
+                {"call": title, "deadline": deadline},
+                page("selection:application", application_id),
+            )

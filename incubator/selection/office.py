@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted
 from incubator.models import Role, TeamMember
-from incubator.selection import services, submission
+from incubator.selection import notices, services, submission
 from incubator.selection.models import (
     Application,
     ApplicationState,
@@ -148,6 +148,7 @@ def integration_request(*, actor, application: Application, items: str, deadline
         programme_id=application.call.programme_id,
         after={"request": request.pk, "items": items, "deadline": deadline},
     )
+    notices.integration_requested(request)
     return request
 
 
@@ -191,6 +192,7 @@ def integration_answer(*, actor, request: IntegrationRequest, text: str, files: 
         programme_id=application.call.programme_id,
         after={"request": request.pk, "files": stored},
     )
+    notices.integration_answered(request)
     return request
 
 

@@ -2,10 +2,13 @@
 page, the published ranking, an applicant's applications with their history, and the
 office's list of a call's submissions. Each in a bounded number of queries."""
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -17,19 +20,34 @@ from incubator.selection.models import (
     ApplicationState,
     Call,
     CallDocument,
+    CallFaq,
     CoApplicantInvitation,
     IntegrationRequest,
 )
 from incubator.selection.submission import form_of
 
 PUBLIC_CACHE_SECONDS = 60
+VERSION_KEY = "selection:public-calls:version"
+
+
+def public_calls_version() -> str:
+    return str(cache.get(VERSION_KEY) or 0)
+
+
+@receiver([post_save, post_delete], sender=Call, dispatch_uid="selection-public-calls-call")
+@receiver([post_save, post_delete], sender=CallDocument, dispatch_uid="selection-public-calls-document")
+@receiver([post_save, post_delete], sender=CallFaq, dispatch_uid="selection-public-calls-faq")
+def public_calls_changed(**kwargs) -> None:
+    """Any write to a call, its documents or FAQ (services, admin, API, imports) starts a
+    new version of the public pages' cache, so no visitor sees the old figures."""
+    cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def public_calls() -> dict[str, list[Call]]:
     """Open, upcoming and closed-with-ranking calls (3 queries: calls with programme,
-    documents). Kept in the cache for a minute for anonymous visitors: the figures change
-    only when the office edits a call."""
-    key = f"selection:public-calls:{get_language()}"
+    documents). Kept in the cache for a minute, keyed on a version that changes whenever
+    the office edits a call, its documents or FAQ (``public_calls_changed``)."""
+    key = f"selection:public-calls:{public_calls_version()}:{get_language()}"
     found = cache.get(key)
     if found is not None:
         return found

@@ -77,9 +77,11 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Call.DoesNotExist:
         raise Http404() from None
     now = timezone.now()
-    apply_url = reverse("selection:apply", args=[call.pk])
+    apply_url = signup_url = reverse("selection:apply", args=[call.pk])
     if not request.user.is_authenticated:
-        apply_url = f"{reverse('login')}?next={apply_url}"
+        # A newcomer signs up, someone with an account logs in: both come back to apply.
+        signup_url = f"{reverse('account_signup')}?next={apply_url}"
+        apply_url = f"{reverse('account_login')}?next={apply_url}"
     return render(
         request,
         "selection/call_detail.html",
@@ -88,6 +90,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": call.opens_at <= now < call.closes_at,
             "now": now,
             "apply_url": apply_url,
+            "signup_url": signup_url,
             "coordinates": access.has_role(request.user, call.programme_id, Role.COORDINATOR),
         },
     )

@@ -8,6 +8,7 @@ from django.core import mail
 
 from incubator.accounts.models import PrivacyAcceptance
 from incubator.models import User
+from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import PHONE, open_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +20,16 @@ PASSWORD = "una-frase-lunga-2026"
 def _no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways at {PHONE['width']} px ({width} px)"
+
+
+def _axe(page) -> None:
+    """axe-core on the page. base.html's message list (``<ul role="status">`` around
+    ``<li class="alert">``, axe's "listitem" rule) is the layout's to fix, not this flow's:
+    it is left out here until base.html moves role="status" to a wrapper."""
+    if page.locator("ul.messages").count():
+        assert_no_axe_violations(page, context={"exclude": [["ul.messages"]]})
+    else:
+        assert_no_axe_violations(page)
 
 
 def test_sign_up_verify_and_log_in_on_a_phone(chromium, live_server, artifacts):
@@ -41,6 +52,7 @@ def test_sign_up_verify_and_log_in_on_a_phone(chromium, live_server, artifacts):
     page.locator("main a[href='/accounts/signup/']").first.click()
     page.wait_for_url("**/accounts/signup/")
     _no_sideways_scroll(page)
+    _axe(page)
 
     # Sign up; forgetting the privacy notice is refused beside the field.
     page.locator("#id_email").fill(EMAIL)
@@ -49,13 +61,16 @@ def test_sign_up_verify_and_log_in_on_a_phone(chromium, live_server, artifacts):
     page.locator("main form button[type=submit]").click()
     page.locator("#id_accept_privacy-error").wait_for()
     page.screenshot(path=str(artifacts / "accounts-1-signup-error.png"), full_page=True)
+    _axe(page)
     assert not User.objects.filter(email=EMAIL).exists()
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.locator("#id_accept_privacy").check()
+    page.locator("label[for=id_accept_privacy]").click()  # Bootstrap Italia draws the box on the label
+    assert page.locator("#id_accept_privacy").is_checked()
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/confirm-email/")
     page.screenshot(path=str(artifacts / "accounts-2-check-mailbox.png"), full_page=True)
+    _axe(page)
     assert PrivacyAcceptance.objects.filter(user__email=EMAIL).count() == 1
 
     # The verification link, read from the test outbox (live_server runs in this process).
@@ -65,10 +80,12 @@ def test_sign_up_verify_and_log_in_on_a_phone(chromium, live_server, artifacts):
     page.goto(link)
     _no_sideways_scroll(page)
     page.screenshot(path=str(artifacts / "accounts-3-confirm.png"), full_page=True)
+    _axe(page)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/login/")
 
     # Log in by e-mail.
+    _axe(page)
     page.locator("#id_login").fill(EMAIL)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -81,5 +98,6 @@ def test_sign_up_verify_and_log_in_on_a_phone(chromium, live_server, artifacts):
     page.locator("#id_email").wait_for()
     _no_sideways_scroll(page)
     page.screenshot(path=str(artifacts / "accounts-5-email.png"), full_page=True)
+    _axe(page)
     assert not errors, errors
     context.close()

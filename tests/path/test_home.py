@@ -18,11 +18,15 @@ def browser(user=None) -> Client:
 
 def test_home_sends_each_role_to_its_pages(world, picture, admin_user):
     assert browser(world.participant).get("/")["Location"] == "/my-path/"
-    tutor_target = browser(world.tutor).get("/")["Location"]
-    assert tutor_target not in ("/", "/my-path/")
-    assert browser(world.tutor).get(tutor_target).status_code == 200
+    # A tutor (or trainer) gets the page of their tasks, each of which answers.
+    tutor_home = browser(world.tutor).get("/")
+    assert tutor_home.status_code == 200
+    links = [url for url in ("/sessions/", "/path/", "/tutor/") if f'href="{url}"' in tutor_home.content.decode()]
+    assert links == ["/sessions/", "/path/", "/tutor/"]
+    for url in links:
+        assert browser(world.tutor).get(url).status_code == 200, url
     coordinator_target = browser(world.coordinator).get("/")["Location"]
-    assert coordinator_target not in ("/", "/my-path/")
+    assert coordinator_target == "/coordinator/"
     assert browser(world.coordinator).get(coordinator_target).status_code == 200
     assert browser(admin_user).get("/")["Location"] == "/admin/"
     welcome = browser().get("/")

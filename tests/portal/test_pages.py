@@ -27,7 +27,8 @@ def test_public_pages_need_no_login(form, world):
     page = anonymous.get(reverse("selection:call", args=[form.call.pk]))
     assert page.status_code == 200
     assert "Chi può partecipare?" in page.text and "Testo del bando" in page.text
-    assert f"/login/?next=/calls/{form.call.pk}/apply/" in page.text
+    assert f"/accounts/login/?next=/calls/{form.call.pk}/apply/" in page.text
+    assert f"/accounts/signup/?next=/calls/{form.call.pk}/apply/" in page.text
     document = CallDocument.objects.get()
     download = anonymous.get(reverse("selection:call-document", args=[form.call.pk, document.pk]))
     assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"

@@ -66,7 +66,7 @@ def test_report_xlsx_has_a_sheet_per_section(world, data):
         "Unit costs",
     ]
     funnel = {row[0]: row[1] for row in workbook["Selection funnel"].iter_rows(min_row=2, values_only=True)}
-    assert (funnel["Applications"], funnel["Enrolled"], funnel["Completed"]) == (7, 3, 1)
+    assert (funnel["Applications"], funnel["Enrolled"], funnel["Paths completed (closed)"]) == (7, 3, 1)
     indicators = {row[0]: row[1:] for row in workbook["ESF+ output indicators"].iter_rows(min_row=2, values_only=True)}
     assert indicators["Number of participants"] == (2, 1, 1, 4)
     costs = list(workbook["Unit costs"].iter_rows(values_only=True))

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.authtoken.models import TokenProxy
 
+from cohorts.workspace.checkin import checkin_code
 from incubator.accounts.models import PrivacyAcceptance
 from incubator.models import Person, RoleAssignment
 
@@ -292,6 +293,18 @@ ID_ROUTES: dict[str, Entry] = {
         mixed=lambda own, other: {"pk": own.cohort.pk, "person_pk": other.person.pk},
     ),
     "cohorts:register": Entry(pk("session")),
+    **entries(
+        "cohorts:workspace-register cohorts:workspace-checkin cohorts:workspace-checkin-state "
+        "cohorts:workspace-checkin-qr",
+        Entry(pk("session")),
+    ),
+    # A genuine code of the session: its participants reach the page (outside the session's
+    # time it says check-in is closed, 400); anyone else gets 404.
+    "cohorts:check-in": Entry(
+        lambda o: {"pk": o.session.pk, "code": checkin_code(o.session)},
+        owner="participant",
+        note="the code is made for the session when the URL is built",
+    ),
     "cohorts:venture-path": Entry(pk("enrolment")),
     **entries("cohorts:report-export-status cohorts:report-export-download", Entry(pk("report_export"))),
     "mentoring:session-edit": Entry(pk("tutoring_session"), owner="tutor"),
@@ -301,6 +314,49 @@ ID_ROUTES: dict[str, Entry] = {
     "mentoring:venture-log": Entry(lambda o: {"venture_pk": o.venture.pk}),
     "mentoring:action-item-done": Entry(pk("action_item"), owner="tutor"),
     "notifications:read": Entry(lambda o: {"pk": _notification(o).pk}, owner="participant"),
+    # --- the applicant portal: the applicant's own application (pages and API)
+    **entries(
+        "selection:application selection:save selection:budget-add selection:invite selection:check "
+        "selection:submit selection:receipt selection:receipt-download selection:withdraw "
+        "api:my-application-detail api:my-application-answers api:my-application-attachments "
+        "api:my-application-budget api:my-application-invite api:my-application-missing "
+        "api:my-application-submit api:my-application-withdraw",
+        Entry(lambda o: {"pk": o.portal.application.pk}, owner="applicant"),
+    ),
+    "selection:answer-file": Entry(
+        lambda o: {"pk": o.portal.application.pk, "question_pk": o.portal.question.pk},
+        owner="applicant",
+        mixed=lambda own, other: {"pk": own.portal.application.pk, "question_pk": other.portal.question.pk},
+    ),
+    "selection:budget-remove": Entry(
+        lambda o: {"pk": o.portal.application.pk, "item_pk": o.portal.budget_item.pk},
+        owner="applicant",
+        mixed=lambda own, other: {"pk": own.portal.application.pk, "item_pk": other.portal.budget_item.pk},
+    ),
+    "selection:integration-answer": Entry(
+        lambda o: {"pk": o.portal.application.pk, "request_pk": o.portal.integration.pk},
+        owner="applicant",
+        mixed=lambda own, other: {"pk": own.portal.application.pk, "request_pk": other.portal.integration.pk},
+    ),
+    "selection:integration-file": Entry(
+        lambda o: {"pk": o.portal.application.pk, "file_pk": o.portal.integration_file.pk},
+        owner="applicant",
+        mixed=lambda own, other: {"pk": own.portal.application.pk, "file_pk": other.portal.integration_file.pk},
+    ),
+    # --- the office's side of the portal
+    "selection:office-submissions": Entry(pk("call")),
+    **entries(
+        "selection:office-application selection:office-integration api:submission-detail",
+        Entry(lambda o: {"pk": o.portal.application.pk}),
+    ),
+    "selection:office-ineligible": Entry(
+        lambda o: {"pk": o.portal.application.pk, "request_pk": o.portal.integration.pk},
+        mixed=lambda own, other: {"pk": own.portal.application.pk, "request_pk": other.portal.integration.pk},
+    ),
+    **entries(
+        "api:integration-request-detail api:integration-request-answer api:integration-request-declare-ineligible",
+        Entry(lambda o: {"pk": o.portal.integration.pk}),
+    ),
     "admin:view_on_site": Entry(
         lambda o: {"content_type_id": ContentType.objects.get_for_model(Person).pk, "object_id": o.person.pk},
         note="no model has get_absolute_url: the shortcut answers 404 for any object",
@@ -314,6 +370,13 @@ TOKEN_ROUTES = {
     "account_confirm_email": "the e-mail verification key is the credential (tests/accounts)",
     "account_reset_password_from_key": "the password reset key is the credential (tests/accounts)",
     "notifications:unsubscribe": "the signed token is the credential (RFC 8058 one-click, no login)",
+    "selection:invitation": "the co-applicant invitation's token is the credential (tests/portal)",
+}
+
+# Routes with an id that any logged-in account may use on any programme's record (so not
+# a programme's 404): anonymous visitors are sent to the login page.
+ANY_ACCOUNT: dict[str, Callable] = {
+    "selection:apply": lambda o: {"pk": o.call.pk},  # anyone may apply to an open public call
 }
 
 # Routes anyone may open without logging in.
@@ -341,6 +404,14 @@ PUBLIC = {
     "calendar-feed": "the secret token in the URL is the credential",
     "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
     "notifications:unsubscribe": "a mail client posts the one-click unsubscribe without a session",
+    "accessibility": "the accessibility statement, linked from every footer",
+    "privacy": "the privacy notice (GDPR art. 13), read before signing up",
+    "home": "the welcome page: the open calls and the way in",
+    "selection:calls": "the public list of calls",
+    "selection:call": "a call's public page",
+    "selection:call-document": "the call's text and annexes, published with the call",
+    "selection:call-ranking": "the published ranking, by protocol number (no names)",
+    "selection:invitation": "the co-applicant invitation link (its token is the credential)",
 }
 
 
@@ -401,6 +472,11 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
     ),
     "incubator.notification": (lambda o: _notification(o), "admin"),
     "incubator.digest": (lambda o: None, "admin"),
+    "incubator.calldocument": (lambda o: o.portal.document, "coordinator"),
+    "incubator.callfaq": (lambda o: o.portal.faq, "coordinator"),
+    "incubator.formsection": (lambda o: o.portal.section, "coordinator"),
+    "incubator.question": (lambda o: o.portal.question, "coordinator"),
+    "incubator.integrationrequest": (lambda o: o.portal.integration, "coordinator"),
 }
 
 

@@ -100,6 +100,7 @@ class Full:
     group: Group
     import_jobs: dict
     birth_date: dt.date
+    portal: object = None  # the applicant portal's records (``build_portal``)
 
     @property
     def prefix(self) -> str:
@@ -252,6 +253,7 @@ def build_full(world: World) -> Full:
         for model, model_admin in admin_site._registry.items()
         if hasattr(model_admin, "import_job_view")
     }
+    portal = build_portal(world, prefix)
     token, _created = Token.objects.get_or_create(user=world.participant)
     group, _created = Group.objects.get_or_create(name=f"Group {prefix}")
     return Full(
@@ -302,4 +304,82 @@ def build_full(world: World) -> Full:
         group=group,
         import_jobs=import_jobs,
         birth_date=birth,
+        portal=portal,
+    )
+
+
+@dataclass
+class Portal:
+    """An applicant (a user with no other role) with a submitted application on the call's
+    online form, the call's document and FAQ, and an answered integration request."""
+
+    call: object
+    applicant: object
+    document: object
+    faq: object
+    section: object
+    question: object
+    application: selection_models.Application
+    budget_item: object
+    integration: object
+    integration_file: object
+
+
+def build_portal(world: World, prefix: str) -> Portal:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incubator.models import ApplicantKind
+    from incubator.selection import applying, office
+    from incubator.selection import services as selection_services
+    from incubator.selection.models import CallFaq, FormSection, Question, QuestionKind
+
+    call = f.CallFactory(programme=world.programme, title=f"Open call {prefix}")  # world.call is ranked
+    coordinator = world.coordinator
+    document = office.document_add(
+        actor=coordinator, call=call, title="Bando", file=SimpleUploadedFile("bando.pdf", PDF, "application/pdf")
+    )
+    faq = office.faq_save(actor=coordinator, faq=CallFaq(call=call, question="Chi?", answer="Tutti"))
+    section = FormSection.objects.create(call=call, title_it="Documenti", title_en="Documents", order=1)
+    question = Question.objects.create(
+        section=section, kind=QuestionKind.FILE, label_it="Piano", label_en="Plan", file_types=["pdf"], max_file_mb=1
+    )
+    applicant = f.UserFactory(username=f"applicant-{prefix.lower()}")
+    application = applying.draft_start(
+        actor=applicant,
+        call=call,
+        title=f"Idea {prefix}",
+        applicant_kind=ApplicantKind.INDIVIDUAL,
+        first_name="Anna",
+        last_name=f"Candidata{prefix}",
+        tax_code=f.tax_code(),
+    )
+    applying.answer_file_upload(
+        actor=applicant,
+        application=application,
+        question=question,
+        file=SimpleUploadedFile("piano.pdf", PDF, content_type="application/pdf"),
+    )
+    low = call.grant_min or Decimal("1000")
+    budget_item = applying.budget_item_add(
+        actor=applicant, application=application, category="equipment", description="Serra", amount=low
+    )
+    selection_services.application_submit(actor=applicant, application=application)
+    integration = office.integration_request(
+        actor=coordinator, application=application, items="Statuto", deadline=timezone.now() + dt.timedelta(days=10)
+    )
+    office.integration_answer(
+        actor=applicant, request=integration, text="Allegato", files=[SimpleUploadedFile("statuto.pdf", PDF)]
+    )
+    integration.refresh_from_db()
+    return Portal(
+        call=call,
+        applicant=applicant,
+        document=document,
+        faq=faq,
+        section=section,
+        question=question,
+        application=application,
+        budget_item=budget_item,
+        integration=integration,
+        integration_file=integration.files.get(),
     )

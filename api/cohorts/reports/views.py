@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet, VisibleRelatedField
+from api.cohorts.reports.serializers import CohortReportSerializer
 from cohorts.models import Cohort
 from cohorts.reports import services as services_reports
 from cohorts.reports.access import own_exports
@@ -66,7 +67,7 @@ class CohortReportView(_ReportView):
     funding, venture outcomes, ESF+ output and result indicators by gender, and the value
     by unit costs. The period restricts the activity figures (see the README)."""
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=CohortReportSerializer)
     def get(self, request, pk: int):
         cohort = access.get_visible(request.user, Cohort.objects.select_related("programme"), pk=pk)
         _coordinated(request.user, cohort.programme_id)
@@ -76,7 +77,7 @@ class CohortReportView(_ReportView):
 class ProgrammeReportView(_ReportView):
     """The same report over every cohort of a programme."""
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=CohortReportSerializer)
     def get(self, request, pk: int):
         programme = access.get_visible(request.user, Programme, pk=pk)
         _coordinated(request.user, programme.pk)

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.incubator.selection import portal_serializers as s
@@ -47,7 +47,8 @@ class MyApplicationViewSet(
     """The applicant's own applications and drafts (their team's), nothing else."""
 
     serializer_class = s.MyApplicationSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON bodies; the file uploads below add multipart (one media type per body in the schema).
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         user = self.request.user
@@ -82,7 +83,7 @@ class MyApplicationViewSet(
     @extend_schema(
         request={"multipart/form-data": s.AttachmentSerializer}, responses={200: s.MyApplicationSerializer, **ERRORS}
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
     def attachments(self, request, pk=None):
         """A file answer, checked by its content, type and size."""
         application = self.get_object()
@@ -154,7 +155,8 @@ class IntegrationRequestViewSet(
     applicant team see them; coordinators ask, applicants answer."""
 
     serializer_class = s.IntegrationRequestSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON bodies; the file uploads below add multipart (one media type per body in the schema).
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (
@@ -173,7 +175,13 @@ class IntegrationRequestViewSet(
         request={"multipart/form-data": s.IntegrationAnswerSerializer},
         responses={200: s.IntegrationRequestSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="answer", url_name="answer")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="answer",
+        url_name="answer",
+        parser_classes=[MultiPartParser, JSONParser],
+    )
     def answer_request(self, request, pk=None):
         """The applicant team answers with text and files, before the deadline."""
         data = self.validated(s.IntegrationAnswerSerializer)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incubator', '0013_notifications'),
+        ('incubator', '0015_certificates'),
     ]
 
     operations = [

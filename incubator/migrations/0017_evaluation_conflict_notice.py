@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incubator', '0014_evaluation_workspace'),
+        ('incubator', '0016_evaluation_workspace'),
     ]
 
     operations = [
