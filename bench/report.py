@@ -238,9 +238,10 @@ def hand_written(scope) -> Floor:
     )
 
     def tutoring(joins: str = "") -> str:
+        # Held sessions only (ended by the report's moment), as TutoringSessionQuerySet.held.
         return (
             f"FROM {T['TutoringSession']} t JOIN {T['Assignment']} asg ON asg.id = t.assignment_id {joins} "
-            f"WHERE asg.enrolment_id IN ({enrolled})"
+            f"WHERE asg.enrolment_id IN ({enrolled}) AND t.ends_at <= %s"
         )
 
     venture_joins = (
@@ -252,7 +253,7 @@ def hand_written(scope) -> Floor:
         (
             "tutoring_rates",
             f"SELECT t.hourly_rate, COUNT(*), SUM(t.minutes) {tutoring()} GROUP BY t.hourly_rate",
-            cohorts,
+            [*cohorts, at],
         )
     )
     add(
@@ -260,7 +261,7 @@ def hand_written(scope) -> Floor:
             "tutoring_ventures",
             f"SELECT v.id, v.title, COUNT(*), SUM(t.minutes) {tutoring(venture_joins)} GROUP BY v.id, v.title "
             "ORDER BY v.title, v.id",
-            cohorts,
+            [*cohorts, at],
         )
     )
     add(
@@ -268,14 +269,14 @@ def hand_written(scope) -> Floor:
             "tutoring_tutors",
             "SELECT tp.id, u.first_name, u.last_name, u.username, t.hourly_rate, COUNT(*), SUM(t.minutes) "
             f"{tutoring(tutor_joins)} GROUP BY tp.id, u.first_name, u.last_name, u.username, t.hourly_rate",
-            cohorts,
+            [*cohorts, at],
         )
     )
     add(
         (
             "tutoring_months",
             f"SELECT {d.local_month('t.starts_at')}, COUNT(*), SUM(t.minutes) {tutoring()} GROUP BY 1 ORDER BY 1",
-            cohorts,
+            [*cohorts, at],
         )
     )
     open_states = _quoted(OPEN_STATES)

@@ -21,6 +21,7 @@ if admin.site.is_registered(EmailAddress):
 @administrators_only
 class PrivacyAcceptanceAdmin(admin.ModelAdmin):
     list_display = ("user", "version", "accepted_at", "client_address")
+    list_select_related = ("user",)
     list_filter = ("version",)
     search_fields = ("user__username", "user__email")
     readonly_fields = ("user", "version", "accepted_at", "client_address")

@@ -17,6 +17,7 @@ class DocumentTemplateAdmin(BackOfficeAdmin):
     addable = True
     writable = True
     list_display = ("programme", "kind", "language", "version", "created_at")
+    list_select_related = ("programme",)
     list_filter = ("kind", "language")
     fields = ("programme", "kind", "language", "body", "placeholders")
     readonly_fields = ("placeholders",)
@@ -44,6 +45,7 @@ class DocumentTemplateAdmin(BackOfficeAdmin):
 @admin.register(GeneratedDocument)
 class GeneratedDocumentAdmin(BackOfficeAdmin):
     list_display = ("kind", "subject", "language", "template_version", "sha256", "issued_at")
+    list_select_related = ()  # the list shows no related record
     list_filter = ("kind",)
     fields = ("programme", "kind", "subject", "language", "template_version", "sha256", "issued_by", "issued_at")
     readonly_fields = fields

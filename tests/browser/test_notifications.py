@@ -42,7 +42,7 @@ def test_a_participant_reads_and_tunes_notifications_on_a_phone(chromium, live_s
     )
 
     page.goto("/login/?next=/notifications/")
-    page.locator("#id_username").fill(world.participant.username)
+    page.locator("#id_login").fill(world.participant.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/notifications/")
@@ -60,7 +60,9 @@ def test_a_participant_reads_and_tunes_notifications_on_a_phone(chromium, live_s
 
     # The daily digest for tranche payments; every field has its label.
     group = page.get_by_role("group", name="Tranche pagata")
-    group.get_by_label("Riepilogo giornaliero").check()
+    # Bootstrap Italia draws the radio on its label, which takes the click.
+    group.locator("label", has_text="Riepilogo giornaliero").click()
+    assert group.get_by_label("Riepilogo giornaliero").is_checked()
     page.get_by_role("button", name="Salva le preferenze").click()
     page.locator(".messages li").wait_for()
     _no_sideways_scroll(page)

@@ -59,7 +59,7 @@ def test_anonymous_visitors_are_sent_to_log_in(world):
     client = Client()
     for url in ("/notifications/", "/notifications/preferences/"):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_the_unread_count_is_on_every_page_through_the_context_processor(world):
@@ -76,8 +76,8 @@ def test_the_unread_count_is_on_every_page_through_the_context_processor(world):
 def test_the_inbox_runs_the_same_queries_for_1_and_50_rows(rows, world, django_assert_num_queries):
     _make(world.participant, rows)
     client = page_as(world.participant)
-    # session, user, the page's count and rows, the unread count
-    with django_assert_num_queries(5):
+    # session, user, the page's count and rows, the unread count, the menu's roles (navigation)
+    with django_assert_num_queries(6):
         response = client.get("/notifications/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(rows, 25)

@@ -7,6 +7,8 @@ import zipfile
 
 from django.test import Client
 from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -23,12 +25,25 @@ def body_of(response) -> bytes:
 
 
 def text_of(response) -> str:
-    """What a response carries, as text: the bytes of a spreadsheet's XML parts too."""
+    """What a response carries, as text: the bytes of a spreadsheet's XML parts too, and
+    the text a PDF's pages print (its content streams are compressed, so its raw bytes
+    alone would show none of it)."""
     content = body_of(response)
+    if content.startswith(b"%PDF-"):
+        return pdf_text(content) + "\n" + content.decode("utf-8", "replace")
     if content.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
     return content.decode("utf-8", "replace")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page; a file that is not a readable PDF (an uploaded stub) has none."""
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        return "\n".join(page.extract_text() for page in reader.pages)
+    except (PyPdfError, ValueError):
+        return ""
 
 
 def cells_of(content: bytes) -> list[object]:

@@ -174,6 +174,55 @@ def _answered_file(full):
     return answer
 
 
+def _certified(full):
+    """The cohort and the participant, marked present at the cohort's held session so that
+    they reach the completion threshold: the certificate exists, so a 404 is a refusal."""
+    from cohorts import services as cohort_services
+
+    cohort_services.attendance_mark_bulk(
+        actor=full.world.coordinator, session=full.session, marks=[{"person": full.person.pk, "status": "present"}]
+    )
+    return {"pk": full.cohort.pk, "person_pk": full.person.pk}
+
+
+def _document_template(full):
+    """A programme's own version of the receipt's text."""
+    from incubator.documents import services
+    from incubator.documents.kinds import DEFAULTS, DocumentKind
+    from incubator.documents.models import DocumentTemplate
+
+    found = DocumentTemplate.objects.filter(programme=full.programme).first()
+    if found is None:
+        found = services.template_save(
+            actor=full.world.coordinator,
+            programme=full.programme,
+            kind=DocumentKind.RECEIPT,
+            language="it",
+            body=DEFAULTS[(DocumentKind.RECEIPT, "it")],
+        )
+    return found
+
+
+def _generated_document(full):
+    """The receipt of the portal's application, as issued and stored."""
+    from incubator.documents import builders, services
+    from incubator.documents.kinds import DocumentKind
+    from incubator.documents.models import GeneratedDocument
+
+    found = GeneratedDocument.objects.filter(programme=full.programme).first()
+    if found is None:
+        application = full.portal.application
+        found = services.document_issue(
+            actor=full.world.coordinator,
+            programme_id=full.programme.pk,
+            kind=DocumentKind.RECEIPT,
+            subject=f"application:{application.pk}",
+            language="it",
+            values=builders.receipt(application),
+        )
+    return found
+
+
 def entries(names: str, entry: Entry) -> dict[str, Entry]:
     return dict.fromkeys(names.split(), entry)
 
@@ -357,6 +406,21 @@ ID_ROUTES: dict[str, Entry] = {
         "api:integration-request-detail api:integration-request-answer api:integration-request-declare-ineligible",
         Entry(lambda o: {"pk": o.portal.integration.pk}),
     ),
+    # --- documents (PDFs issued on request)
+    "documents:application-document": Entry(lambda o: {"pk": o.portal.application.pk, "kind": "receipt"}),
+    "documents:ranking-act": Entry(pk("call")),
+    "documents:grant-act": Entry(pk("grant")),
+    "cohorts:register-pdf": Entry(pk("session")),
+    "cohorts:cohort-register-pdf": Entry(pk("cohort")),
+    "cohorts:certificate": Entry(
+        _certified,
+        owner="participant",
+        mixed=lambda own, other: {**_certified(other), "pk": own.cohort.pk},
+        note="the participant is marked present so that the certificate is issued",
+    ),
+    "mentoring:timesheet-pdf": Entry(lambda o: {"tutor_pk": o.profile.pk, **_month(o)}, owner="tutor"),
+    # --- background imports through the API: a job is its requester's
+    "api:import-job-detail": Entry(lambda o: {"pk": o.import_jobs["incubator.Person"].pk}),
     "admin:view_on_site": Entry(
         lambda o: {"content_type_id": ContentType.objects.get_for_model(Person).pk, "object_id": o.person.pk},
         note="no model has get_absolute_url: the shortcut answers 404 for any object",
@@ -371,12 +435,18 @@ TOKEN_ROUTES = {
     "account_reset_password_from_key": "the password reset key is the credential (tests/accounts)",
     "notifications:unsubscribe": "the signed token is the credential (RFC 8058 one-click, no login)",
     "selection:invitation": "the co-applicant invitation's token is the credential (tests/portal)",
+    "documents:certificate-verify": "the certificate's code is the credential (tests/documents)",
 }
 
 # Routes with an id that any logged-in account may use on any programme's record (so not
 # a programme's 404): anonymous visitors are sent to the login page.
 ANY_ACCOUNT: dict[str, Callable] = {
     "selection:apply": lambda o: {"pk": o.call.pk},  # anyone may apply to an open public call
+    # ``resource`` names a kind of record, not a record: the back office's rules answer
+    # (403 to whoever may not import or export it) and the rows are those the user reaches
+    # (tests/api/test_data_io.py, tests/trust/test_exports.py).
+    "api:import": lambda o: {"resource": "people"},
+    "api:export": lambda o: {"resource": "people"},
 }
 
 # Routes anyone may open without logging in.
@@ -412,6 +482,7 @@ PUBLIC = {
     "selection:call-document": "the call's text and annexes, published with the call",
     "selection:call-ranking": "the published ranking, by protocol number (no names)",
     "selection:invitation": "the co-applicant invitation link (its token is the credential)",
+    "documents:certificate-verify": "checks a certificate's code (the code is the credential; only what it prints)",
 }
 
 
@@ -477,6 +548,8 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
     "incubator.formsection": (lambda o: o.portal.section, "coordinator"),
     "incubator.question": (lambda o: o.portal.question, "coordinator"),
     "incubator.integrationrequest": (lambda o: o.portal.integration, "coordinator"),
+    "incubator.documenttemplate": (_document_template, "coordinator"),
+    "incubator.generateddocument": (_generated_document, "coordinator"),
 }
 
 
