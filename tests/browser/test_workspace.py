@@ -22,7 +22,7 @@ PASSWORD = "pw-test-12345"  # tests.factories.UserFactory's
 
 def _log_in(page, user, next_url: str) -> None:
     page.goto(f"/login/?next={next_url}")
-    page.locator("#id_username").fill(user.username)
+    page.locator("#id_login").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**{next_url}")

@@ -348,7 +348,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         choices=[("todo", "todo"), ("draft", "draft"), ("submitted", "submitted"), ("recused", "recused")],
         read_only=True,
     )
-    deadline = serializers.DateTimeField(source="application.call.evaluation_deadline", read_only=True)
+    deadline = serializers.DateTimeField(source="application.call.evaluation_deadline", read_only=True, allow_null=True)
 
     def get_evaluator_name(self, evaluation: Evaluation) -> str:
         return evaluation.evaluator.get_full_name() or evaluation.evaluator.get_username()
