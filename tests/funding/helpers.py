@@ -180,7 +180,8 @@ def fill_grant(grant: Grant, n: int) -> None:
 
     for i in range(n):
         Tranche.objects.create(grant=grant, kind="interim", amount=Decimal("1.00"), grant_amount=grant.amount)
-        report = ExpenseReport.objects.create(grant=grant, period_start=PERIOD[0], period_end=PERIOD[0])
+        day = PERIOD[0] + dt.timedelta(days=i + 1)  # report periods of a grant may not overlap
+        report = ExpenseReport.objects.create(grant=grant, period_start=day, period_end=day)
         ExpenseItem.objects.create(
             report=report,
             grant=grant,

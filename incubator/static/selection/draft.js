@@ -10,6 +10,7 @@
   var status = form.querySelector("[data-autosave-status]");
   var expired = form.querySelector("[data-autosave-expired]");
   var timer = null;
+  var inFlight = null;  // the autosave being sent, if any
 
   function values() {
     var data = {};
@@ -50,7 +51,8 @@
     var data = values();
     try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* private mode: the save still runs */ }
     show(form.getAttribute("data-saving") || "…");
-    return fetch(url, { method: "POST", body: body(data), credentials: "same-origin", headers: { "Accept": "application/json" }, redirect: "manual" })
+    form.setAttribute("data-autosave-busy", "true");
+    inFlight = fetch(url, { method: "POST", body: body(data), credentials: "same-origin", headers: { "Accept": "application/json" }, redirect: "manual" })
       .then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 403 || response.status === 401) {
           if (expired) { expired.classList.remove("d-none"); }
@@ -65,8 +67,20 @@
           form.setAttribute("data-saved", answer.saved ? "true" : "false");
         });
       })
-      .catch(function () { show("!"); });
+      .catch(function () { show("!"); })
+      .then(function () { inFlight = null; form.removeAttribute("data-autosave-busy"); });
+    return inFlight;
   }
+
+  // The save button sends the whole form: it waits for an autosave still on its way, so the
+  // two never race and the last word is the button's.
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (!inFlight) { return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    inFlight.then(function () { form.requestSubmit(submitter || undefined); });
+  });
 
   form.addEventListener("input", function (event) {
     if (event.target.type === "file") { return; }
