@@ -82,7 +82,7 @@ def test_a_file_rewritten_by_the_signing_software_matches_by_text(world, signing
 def test_changed_after_signing_is_refused(world, signing):
     signed = signing_ca.sign_pdf(signing.signer, signing.act)
     message = refused(world, signing, appended_update(signed), "signature_modified")
-    assert "modified after it was signed" in message
+    assert "modificato dopo la firma" in message
 
 
 def test_bytes_altered_inside_the_signed_range_break_the_signature(world, signing):
@@ -115,13 +115,13 @@ def test_a_different_document_signed_is_refused(world, signing, other):
     other_grant = funding.awarded(other, amount="50000.00")
     other_act = issue_act(other, other_grant)
     message = refused(world, signing, signing_ca.sign_pdf(signing.signer, other_act), "signature_other_document")
-    assert "not the grant act issued" in message
+    assert "non è l'atto di concessione emesso" in message
     refused(world, signing, signing_ca.sign_p7m(signing.signer, other_act), "signature_other_document")
 
 
 def test_an_unsigned_act_is_refused(world, signing):
     message = refused(world, signing, signing.act, "signature_missing")
-    assert "no digital signature" in message
+    assert "nessuna firma digitale" in message
 
 
 def test_a_file_that_is_neither_pdf_nor_p7m_is_refused(world, signing):
