@@ -18,6 +18,7 @@ from incubator.documents import selectors, services
 from incubator.documents.models import SignedAct
 from incubator.exceptions import NotPermitted
 from incubator.funding.models import Grant
+from incubator.models import Role
 
 
 class SignedActForm(forms.Form):
@@ -69,7 +70,7 @@ def signed_act(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
             "acts": acts,
             "form": form,
-            "is_coordinator": access.has_role(request.user, grant.venture.programme_id, "coordinator"),
+            "is_coordinator": access.has_role(request.user, grant.venture.programme_id, Role.COORDINATOR),
         },
     )
 
