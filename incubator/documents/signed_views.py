@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from incubator import access
 from incubator.documents import selectors, services
@@ -76,6 +76,7 @@ def signed_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def signed_act_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed file as uploaded (the visible signed acts only)."""
     act = access.get_visible(request.user, SignedAct, pk=pk)
