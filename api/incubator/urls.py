@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from api.incubator import me_calendar, staffing, views
+from api.incubator.documents import views as documents_views
 from api.incubator.funding import views as funding_views
 from api.incubator.path import views as path_views
 from api.incubator.selection import portal_views
@@ -29,6 +30,7 @@ router.register(
     r"grants/(?P<grant_pk>\d+)/expense-reports", funding_views.ExpenseReportViewSet, basename="grant-expense-reports"
 )
 router.register(r"grants/(?P<grant_pk>\d+)/expenses", funding_views.ExpenseItemViewSet, basename="grant-expenses")
+router.register(r"grants/(?P<grant_pk>\d+)/signed-acts", documents_views.SignedActViewSet, basename="grant-signed-acts")
 router.register("de-minimis", funding_views.DeMinimisViewSet, basename="de-minimis")
 router.register("campaigns", funding_views.CampaignViewSet, basename="campaign")
 router.register("matching-rules", funding_views.MatchingRuleViewSet, basename="matching-rule")

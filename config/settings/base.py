@@ -275,6 +275,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Digitally signed acts (incubator/documents/signatures.py): the certificates trusted as
+# anchors, a directory of PEM/DER files (the AgID/EU trusted list loaded by the office, see
+# docs/signed-acts.md). Empty: no signature is trusted, every signed act is refused.
+SIGNATURE_TRUST_ROOTS = env_str("SIGNATURE_TRUST_ROOTS", str(BASE_DIR / "trust-roots"))
+# Fetch CRLs/OCSP named in the certificates while checking a signature (needs the network).
+SIGNATURE_FETCH_REVOCATION = env_bool("SIGNATURE_FETCH_REVOCATION", False)
+SIGNED_ACT_MAX_BYTES = env_int("SIGNED_ACT_MAX_BYTES", 20 * 1024 * 1024)
+
 # Exports of scopes with more participants than this are built by a task (cohorts.reports.tasks).
 REPORTS_BACKGROUND_THRESHOLD = env_int("REPORTS_BACKGROUND_THRESHOLD", 500)
 # Scheme and host for links in emails ("your export is ready"); empty gives relative paths.

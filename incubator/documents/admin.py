@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from incubator.admin import BackOfficeAdmin
 from incubator.documents import services
 from incubator.documents.kinds import PLACEHOLDERS
-from incubator.documents.models import DocumentTemplate, GeneratedDocument
+from incubator.documents.models import DocumentTemplate, GeneratedDocument, SignedAct
 
 
 @admin.register(DocumentTemplate)
@@ -48,4 +48,19 @@ class GeneratedDocumentAdmin(BackOfficeAdmin):
     list_select_related = ()  # the list shows no related record
     list_filter = ("kind",)
     fields = ("programme", "kind", "subject", "language", "template_version", "sha256", "issued_by", "issued_at")
+    readonly_fields = fields
+
+
+@admin.register(SignedAct)
+class SignedActAdmin(BackOfficeAdmin):
+    """Read-only: signed acts arrive verified through the page or the API."""
+
+    list_display = ("grant", "signer_name", "issuer", "signed_at", "signature_format", "same_bytes", "verified_at")
+    list_select_related = ("grant__venture",)
+    list_filter = ("signature_format", "same_bytes")
+    search_fields = ("signer_name", "issuer", "sha256")
+    fields = (
+        "programme", "grant", "document", "signature_format", "file_name", "sha256", "signer_name", "issuer",
+        "signed_at", "same_bytes", "uploaded_by", "verified_at",
+    )  # fmt: skip
     readonly_fields = fields

@@ -28,7 +28,7 @@ STYLE = """
 @page wide { size: A4 landscape; }
 section.register { page-break-after: always; }
 section.register:last-child { page-break-after: auto; }
-td.sign { width: 22%%; height: 1.6em; }
+table.roster td { height: 1.6em; }
 .verify svg { width: 3cm; height: 3cm; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
 header { border-bottom: 1px solid #06c; margin-bottom: 1em; }

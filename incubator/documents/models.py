@@ -98,3 +98,53 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.course}"
+
+
+class SignatureFormat(models.TextChoices):
+    PADES = "pades", _("PAdES (signature inside the PDF)")
+    CADES = "cades", _("CAdES (.p7m envelope)")
+
+
+class SignedAct(models.Model):
+    """A grant concession act signed by the beneficiary and uploaded back, kept only once
+    its signature was verified: intact, made with a certificate that chains to a configured
+    trust anchor, nothing added after signing, and the signed content the act the product
+    issued (``document``). ``same_bytes`` says how it matched: the issued PDF's exact bytes
+    (PAdES appended to it, or inside the .p7m), or only its text (software that rewrote the
+    file when signing)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme"))
+    grant = models.ForeignKey(
+        "incubator.Grant", on_delete=models.PROTECT, related_name="signed_acts", verbose_name=_("grant")
+    )
+    document = models.ForeignKey(
+        GeneratedDocument, on_delete=models.PROTECT, related_name="signed_acts", verbose_name=_("act as issued")
+    )
+    signature_format = models.CharField(_("signature format"), max_length=5, choices=SignatureFormat.choices)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("signed file"))
+    sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64)
+    signer_name = models.CharField(_("signer"), max_length=300)
+    issuer = models.CharField(_("certificate issuer"), max_length=500)
+    signed_at = models.DateTimeField(_("signing time"), null=True, blank=True)
+    same_bytes = models.BooleanField(_("exactly the document issued"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+
+    class Meta:
+        app_label = "incubator"
+        ordering = ["-verified_at", "-id"]
+        verbose_name = _("signed act")
+        verbose_name_plural = _("signed acts")
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "sha256"], name="signedact_unique_file"),
+            models.CheckConstraint(
+                condition=Q(signature_format__in=[SignatureFormat.PADES, SignatureFormat.CADES]),
+                name="signedact_format_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} ({self.get_signature_format_display()}) {self.sha256[:12]}"

@@ -1,4 +1,5 @@
-"""Every write of documents: a new template version, an issued document."""
+"""Every write of documents: a new template version, an issued document, a signed act
+verified and kept."""
 
 import secrets
 from collections.abc import Callable
@@ -6,11 +7,15 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, translation
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from incubator import access, audit
 from incubator.documents import engine
 from incubator.documents.kinds import DEFAULTS, DocumentKind
-from incubator.documents.models import Certificate, DocumentTemplate, GeneratedDocument
+from incubator.documents.models import Certificate, DocumentTemplate, GeneratedDocument, SignedAct
+from incubator.exceptions import NotPermitted
+from incubator.funding.models import Grant
 from incubator.models import Programme, Role
 
 
@@ -121,3 +126,59 @@ def certificate_issue(
         values=values,
     )  # fmt: skip
     return certificate, document
+
+
+def grant_act_subject(grant_id: int) -> str:
+    return f"grant:{grant_id}"
+
+
+def signed_act_upload(*, actor, grant, file_name: str, content: bytes, trust_roots=None) -> SignedAct:
+    """Verify the grant act signed by the beneficiary (``signatures.verify``) and keep it
+    with the signer, the certificate issuer, the signing time and the act it matches.
+    Anything that fails verification is refused on ``file`` with the reason, and nothing is
+    stored. Uploading the same file again returns the stored row. ``trust_roots`` replaces
+    the configured anchors (the demo's own CA); pages and the API never pass it."""
+    from django.conf import settings
+
+    from incubator.documents import signatures
+
+    programme_id = grant.venture.programme_id
+    # The grant's venture team (the beneficiary) and the programme's coordinators.
+    if not access.visible(actor, Grant).filter(pk=grant.pk).exists():
+        raise NotPermitted()
+    if len(content) > settings.SIGNED_ACT_MAX_BYTES:
+        raise signatures.refuse(
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.SIGNED_ACT_MAX_BYTES // (1024 * 1024)},
+            "signed_act_too_large",
+        )
+    issued = list(
+        GeneratedDocument.objects.filter(kind=DocumentKind.GRANT_ACT, subject=grant_act_subject(grant.pk)).order_by(
+            "pk"
+        )
+    )
+    if not issued:
+        raise signatures.refuse(_("No grant act has been issued for this grant yet."), "signed_act_not_issued")
+    result = signatures.verify(content, [document.content for document in issued], trust_roots)
+    digest = engine.sha256(content)
+    with transaction.atomic():
+        act, created = SignedAct.objects.get_or_create(
+            grant=grant,
+            sha256=digest,
+            defaults={
+                "programme_id": programme_id, "document": issued[result.issued_index],
+                "signature_format": result.signature_format, "file_name": get_valid_filename(file_name)[:200] or "act",
+                "content": content, "signer_name": result.signer_name[:300], "issuer": result.issuer[:500],
+                "signed_at": result.signed_at, "same_bytes": result.same_bytes,
+                "uploaded_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )  # fmt: skip
+        if created:
+            audit.record(
+                actor=actor, verb="signed_act.verified", target=act, programme_id=programme_id,
+                after={
+                    "grant": grant.pk, "format": act.signature_format, "signer": act.signer_name, "issuer": act.issuer,
+                    "signed_at": act.signed_at.isoformat() if act.signed_at else None, "sha256": digest,
+                    "document": act.document_id, "same_bytes": act.same_bytes,
+                },
+            )  # fmt: skip
+    return act

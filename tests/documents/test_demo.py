@@ -1,4 +1,5 @@
-"""The documents demo step (order 96): one of each document issued by the services."""
+"""The documents demo steps (orders 96 and 97): one of each document issued by the services
+and one signed grant act verified."""
 
 import io
 
@@ -20,3 +21,13 @@ class DocumentsDemoTests(TestCase):
         for document in GeneratedDocument.objects.all():
             assert bytes(document.content).startswith(b"%PDF")
         assert Certificate.objects.count() == 1
+
+    def test_one_signed_act_verified(self):
+        from incubator.documents.models import SignedAct
+
+        act = SignedAct.objects.select_related("grant__venture", "uploaded_by", "document").get()
+        assert act.document.kind == DocumentKind.GRANT_ACT and act.same_bytes
+        assert "CA dimostrativa" in act.issuer and act.signed_at is not None
+        assert bytes(act.content).startswith(bytes(act.document.content))
+        # Uploaded by the beneficiary: a member of the grant's venture team.
+        assert act.grant.venture.team.filter(person__user=act.uploaded_by).exists()

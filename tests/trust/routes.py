@@ -410,6 +410,10 @@ ID_ROUTES: dict[str, Entry] = {
     "documents:application-document": Entry(lambda o: {"pk": o.portal.application.pk, "kind": "receipt"}),
     "documents:ranking-act": Entry(pk("call")),
     "documents:grant-act": Entry(pk("grant")),
+    "documents:signed-act": Entry(pk("grant")),
+    "documents:signed-act-file": Entry(pk("signed_act")),
+    "api:grant-signed-acts-list": Entry(lambda o: {"grant_pk": o.grant.pk}),
+    "api:grant-signed-acts-detail": nested("grant", "signed_act"),
     "cohorts:register-pdf": Entry(pk("session")),
     "cohorts:cohort-register-pdf": Entry(pk("cohort")),
     "cohorts:certificate": Entry(

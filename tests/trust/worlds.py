@@ -10,6 +10,7 @@ participant: a participant must never see a teammate's, and has none of their ow
 so any entry-data field in what they are shown is a leak."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from cohorts.reports import services as services_reports
 from incubator import models as m
 from incubator.calendar import models as calendar_models
 from incubator.calendar import services
+from incubator.documents.models import GeneratedDocument, SignedAct
 from incubator.funding.models import (
     DeMinimisAid,
     ExpenseItem,
@@ -101,6 +103,7 @@ class Full:
     import_jobs: dict
     birth_date: dt.date
     portal: object = None  # the applicant portal's records (``build_portal``)
+    signed_act: object = None  # the grant act signed and verified (a stored row, not a real signature)
 
     @property
     def prefix(self) -> str:
@@ -208,6 +211,15 @@ def build_full(world: World) -> Full:
     )
     expense_item.document.save("invoice.pdf", ContentFile(PDF), save=False)
     expense_item.save()
+    issued_act = GeneratedDocument.objects.create(
+        programme=world.programme, kind="grant_act", language="it", subject=f"grant:{grant.pk}",
+        template_version=0, content=PDF, sha256=hashlib.sha256(PDF).hexdigest(),
+    )  # fmt: skip
+    signed_act = SignedAct.objects.create(
+        programme=world.programme, grant=grant, document=issued_act, signature_format="pades",
+        file_name="atto-firmato.pdf", content=PDF + b"%signed", sha256=hashlib.sha256(PDF + b"%signed").hexdigest(),
+        signer_name="Maria Rossi", issuer="Test CA", same_bytes=True,
+    )  # fmt: skip
     de_minimis = DeMinimisAid.objects.create(
         undertaking=grant.undertaking,
         programme=world.programme,
@@ -285,6 +297,7 @@ def build_full(world: World) -> Full:
         tranche=tranche,
         expense_report=expense_report,
         expense_item=expense_item,
+        signed_act=signed_act,
         de_minimis=de_minimis,
         campaign=campaign,
         matching_rule=matching_rule,
