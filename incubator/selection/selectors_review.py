@@ -57,6 +57,29 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
     )
 
 
+@dataclass
+class ProgressCounts:
+    """How many of an evaluator's assignments are to do, in draft, submitted, recused."""
+
+    todo: int = 0
+    draft: int = 0
+    submitted: int = 0
+    recused: int = 0
+
+    def add(self, progress: str) -> None:
+        setattr(self, progress, getattr(self, progress) + 1)
+
+
+def progress_counts(evaluations) -> tuple[ProgressCounts, dict[int, ProgressCounts]]:
+    """The counts over all the given evaluations and per call, from rows already read
+    (no query)."""
+    total, by_call = ProgressCounts(), {}
+    for evaluation in evaluations:
+        total.add(evaluation.progress)
+        by_call.setdefault(evaluation.application.call_id, ProgressCounts()).add(evaluation.progress)
+    return total, by_call
+
+
 def criteria_with_rubric(call: Call) -> QuerySet:
     return call.criteria.prefetch_related("bands")
 

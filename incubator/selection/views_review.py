@@ -68,6 +68,8 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
     if not access.programmes(request.user, Role.EVALUATOR):
         raise Http404()
     now = timezone.now()
+    evaluations = list(selectors.evaluator_assignments(request.user))
+    total, by_call = selectors.progress_counts(evaluations)
     rows = [
         {
             "evaluation": evaluation,
@@ -76,10 +78,11 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
                 evaluation.application, blind=hides_identity(request.user, evaluation.application.call)
             ),
             "overdue": selectors.is_overdue(evaluation, now),
+            "counts": by_call[evaluation.application.call_id],
         }
-        for evaluation in selectors.evaluator_assignments(request.user)
+        for evaluation in evaluations
     ]
-    return render(request, "incubator/selection/my_evaluations.html", {"rows": rows})
+    return render(request, "incubator/selection/my_evaluations.html", {"rows": rows, "total": total})
 
 
 def _reading_context(request: HttpRequest, evaluation: Evaluation) -> dict:

@@ -26,6 +26,7 @@ from incubator.selection.models import (
     Criterion,
     Evaluation,
     Moderation,
+    QuestionKind,
     Score,
     ScoreBand,
 )
@@ -570,9 +571,9 @@ class ReadAnswerSerializer(serializers.Serializer):
     question = serializers.IntegerField(source="question.pk")
     label = serializers.CharField(source="question.label")
     help = serializers.CharField(source="question.help")
-    kind = serializers.CharField(source="question.kind")
+    kind = serializers.ChoiceField(source="question.kind", choices=QuestionKind.choices)
     hidden = serializers.BooleanField()
-    value = serializers.JSONField(source="answer.value", allow_null=True, default=None)
+    value = serializers.SerializerMethodField()
     text = serializers.CharField()
     file_name = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
@@ -580,6 +581,12 @@ class ReadAnswerSerializer(serializers.Serializer):
     def _file(self, row):
         answer = None if row.hidden else row.answer
         return answer if answer is not None and answer.file else None
+
+    @extend_schema_field(
+        {"nullable": True, "description": "The typed value: text, number or amount as a string, ISO date, choice codes"}
+    )
+    def get_value(self, row):
+        return None if row.hidden or row.answer is None else row.answer.value
 
     def get_file_name(self, row) -> str | None:
         answer = self._file(row)
@@ -598,7 +605,7 @@ class ReadAnswerSerializer(serializers.Serializer):
     def to_representation(self, row):
         data = super().to_representation(row)
         if row.hidden:
-            data["value"], data["text"] = None, ""
+            data["text"] = ""
         return data
 
 

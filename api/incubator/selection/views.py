@@ -25,7 +25,6 @@ from incubator.selection import selectors_review as selectors
 from incubator.selection.models import Application, Call, ChecklistAnswer, Criterion, Evaluation, Score
 
 COORDINATORS_ONLY = "Coordinators of the call's programme only."
-OWN_ONLY = "Not found, or not the requester's own evaluation (coordinators read the board instead)."
 
 
 class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
@@ -324,19 +323,21 @@ class EvaluationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
             raise Http404()
         return evaluation
 
-    @extend_schema(responses={200: s.ReadingSerializer, 404: OpenApiResponse(description=OWN_ONLY)})
+    @extend_schema(responses=s.ReadingSerializer)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def reading(self, request, pk=None):
         """The application as its evaluator reads it: the call's form section by section
         with the answers, and the budget. Blind review applied as in the pages: identifying
-        questions keep their label and lose their answer, files come under neutral names."""
+        questions keep their label and lose their answer, files come under neutral names.
+        The evaluator's own evaluation only: anyone else's (a coordinator's too, who reads
+        the board) answers 404."""
         reading = selectors.reading(request.user, self._own())
         context = {**self.get_serializer_context(), "reading": reading}
         return Response(s.ReadingSerializer(reading, context=context).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("question_pk", int, OpenApiParameter.PATH, description="The file question's id.")],
-        responses={**file_responses(tuple(uploads.KINDS)), 404: OpenApiResponse(description=OWN_ONLY)},
+        responses=file_responses(tuple(uploads.KINDS)),
     )
     @action(
         detail=True,
