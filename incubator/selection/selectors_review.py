@@ -17,6 +17,7 @@ from incubator.selection.blind import application_label, hides_identity
 from incubator.selection.models import (
     Answer,
     Application,
+    BudgetItem,
     Call,
     Criterion,
     Evaluation,
@@ -44,6 +45,39 @@ def evaluator_assignments(user) -> QuerySet:
 def is_overdue(evaluation: Evaluation, now: dt.datetime | None = None) -> bool:
     deadline = evaluation.application.call.evaluation_deadline
     return bool(deadline and deadline < (now or timezone.now()) and evaluation.progress in ("todo", "draft"))
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """The evaluations ``is_overdue`` picks, as a filter: the call's evaluation deadline has
+    passed and they are neither submitted nor recused."""
+    return Q(
+        application__call__evaluation_deadline__lt=now or timezone.now(),
+        submitted_at__isnull=True,
+        conflict_declared=False,
+    )
+
+
+@dataclass
+class ProgressCounts:
+    """How many of an evaluator's assignments are to do, in draft, submitted, recused."""
+
+    todo: int = 0
+    draft: int = 0
+    submitted: int = 0
+    recused: int = 0
+
+    def add(self, progress: str) -> None:
+        setattr(self, progress, getattr(self, progress) + 1)
+
+
+def progress_counts(evaluations) -> tuple[ProgressCounts, dict[int, ProgressCounts]]:
+    """The counts over all the given evaluations and per call, from rows already read
+    (no query)."""
+    total, by_call = ProgressCounts(), {}
+    for evaluation in evaluations:
+        total.add(evaluation.progress)
+        by_call.setdefault(evaluation.application.call_id, ProgressCounts()).add(evaluation.progress)
+    return total, by_call
 
 
 def criteria_with_rubric(call: Call) -> QuerySet:
@@ -357,3 +391,39 @@ def neutral_file_name(application: Application, answer, *, blind: bool) -> str:
         return name.rsplit("/", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
     return f"application-{application.pk}-question-{answer.question_id}.{extension}"
+
+
+@dataclass
+class Reading:
+    """An application as its evaluator reads it (pages and API alike)."""
+
+    evaluation: Evaluation
+    label: str
+    blind: bool
+    sections: list[ReadSection]
+    budget: list[BudgetItem]
+
+
+def reading(user, evaluation: Evaluation) -> Reading:
+    """The form's answers and the budget of the evaluation's application, blind review
+    applied for ``user`` (4 queries: answers, sections, questions, budget)."""
+    application = evaluation.application
+    blind = hides_identity(user, application.call)
+    return Reading(
+        evaluation=evaluation,
+        label=application_label(application, blind=blind),
+        blind=blind,
+        sections=reading_sections(user, application, blind=blind),
+        budget=list(access.visible(user, BudgetItem).filter(application=application).order_by("category", "pk")),
+    )
+
+
+def readable_file(user, evaluation: Evaluation, question_id: int) -> tuple[Answer, str] | None:
+    """A file answered in the form and the name its evaluator receives it under, or None
+    when there is none the user may read (an identifying question's file on a blind call
+    is out of reach: the access rule leaves it out)."""
+    application = evaluation.application
+    answer = access.visible(user, Answer).filter(application=application, question_id=question_id).first()
+    if answer is None or not answer.file:
+        return None
+    return answer, neutral_file_name(application, answer, blind=hides_identity(user, application.call))

@@ -22,7 +22,7 @@ from incubator.models import Role, RoleAssignment, TeamMember, User
 from incubator.selection import reviews, services
 from incubator.selection import selectors_review as selectors
 from incubator.selection.blind import application_label, hides_identity
-from incubator.selection.models import Answer, Application, ApplicationState, Call, Criterion, Evaluation
+from incubator.selection.models import Application, ApplicationState, Call, Criterion, Evaluation
 from incubator.selection.page_forms import (
     SUBMIT,
     AssignForm,
@@ -68,6 +68,8 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
     if not access.programmes(request.user, Role.EVALUATOR):
         raise Http404()
     now = timezone.now()
+    evaluations = list(selectors.evaluator_assignments(request.user))
+    total, by_call = selectors.progress_counts(evaluations)
     rows = [
         {
             "evaluation": evaluation,
@@ -76,31 +78,32 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
                 evaluation.application, blind=hides_identity(request.user, evaluation.application.call)
             ),
             "overdue": selectors.is_overdue(evaluation, now),
+            "counts": by_call[evaluation.application.call_id],
         }
-        for evaluation in selectors.evaluator_assignments(request.user)
+        for evaluation in evaluations
     ]
-    return render(request, "incubator/selection/my_evaluations.html", {"rows": rows})
+    return render(request, "incubator/selection/my_evaluations.html", {"rows": rows, "total": total})
 
 
 def _reading_context(request: HttpRequest, evaluation: Evaluation) -> dict:
     application = evaluation.application
     call = application.call
-    blind = hides_identity(request.user, call)
+    reading = selectors.reading(request.user, evaluation)
     team = list(TeamMember.objects.filter(venture=application.venture).select_related("person").order_by("role", "pk"))
     return {
         "evaluation": evaluation,
         "application": application,
         "venture": application.venture,
         "call": call,
-        "blind": blind,
-        "label": application_label(application, blind=blind),
+        "blind": reading.blind,
+        "label": reading.label,
         "team": team,
         "legal_form": application.venture.legal_forms.order_by("-effective_on", "-pk").first(),
         "checklist": application.checklist_answers.select_related("item").order_by("item__order", "item_id"),
         "criteria": selectors.criteria_with_rubric(call),
         "overdue": selectors.is_overdue(evaluation),
-        "sections": selectors.reading_sections(request.user, application, blind=blind),
-        "budget": application.budget_items.all(),
+        "sections": reading.sections,
+        "budget": reading.budget,
     }
 
 
@@ -109,12 +112,10 @@ def evaluation_file(request: HttpRequest, pk: int, question_pk: int) -> FileResp
     """A file answered in the form, served to its evaluator under a neutral name on a blind
     call (identifying questions' files are out of reach: the access rule hides them)."""
     evaluation = _own_evaluation(request, pk)
-    application = evaluation.application
-    answer = access.visible(request.user, Answer).filter(application=application, question_id=question_pk).first()
-    if answer is None or not answer.file:
+    found = selectors.readable_file(request.user, evaluation, question_pk)
+    if found is None:
         raise Http404()
-    blind = hides_identity(request.user, application.call)
-    name = selectors.neutral_file_name(application, answer, blind=blind)
+    answer, name = found
     response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=name)
     response["Content-Type"] = content_type_for(name)
     response["X-Content-Type-Options"] = "nosniff"

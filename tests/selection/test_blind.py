@@ -154,6 +154,17 @@ def test_no_identifying_field_reaches_a_blind_evaluator_through_the_api(blind):
         assert leaks(body, identifying) == [], (url, leaks(body, identifying))
         assert leaks(response.get("Content-Disposition", ""), identifying) == []
     assert visited > 20
+    # The paths the sweep above skips: a file of the form (two ids) and each export.
+    for question in (world.plan, world.cv):
+        response = api.get(f"/api/v1/evaluations/{evaluation.pk}/files/{question.pk}/")
+        assert response.status_code in (200, 404)
+        assert leaks(response.get("Content-Disposition", ""), identifying) == []
+    exports = schema["paths"]["/api/v1/exports/{resource}/"]["get"]["parameters"]
+    for resource in next(p for p in exports if p["name"] == "resource")["schema"]["enum"]:
+        response = api.get(f"/api/v1/exports/{resource}/")
+        assert response.status_code in (200, 403, 404), resource
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert leaks(body.decode(errors="replace") + response.get("Content-Disposition", ""), identifying) == []
     application = api.get(f"/api/v1/applications/{evaluation.application_id}/").json()
     assert application["blind"] is True and application["team"] == [] and application["venture"] is None
     assert api.get(f"/api/v1/ventures/{world.venture.pk}/").status_code == 404
@@ -175,3 +186,26 @@ def test_a_non_blind_call_shows_the_team_to_its_evaluators(world):
     data = api.get(f"/api/v1/applications/{application.pk}/").json()
     assert data["blind"] is False and data["team"] and data["venture_title"] == world.venture.title
     assert Evaluation.objects.count() == 1
+
+
+def test_the_api_reading_of_a_blind_call_hides_what_the_pages_hide(blind):
+    world, evaluation, identifying = blind
+    api = APIClient()
+    api.force_authenticate(world.evaluator)
+    response = api.get(f"/api/v1/evaluations/{evaluation.pk}/reading/")
+    assert response.status_code == 200
+    assert leaks(response.content.decode(), identifying) == []
+    data = response.json()
+    assert data["blind"] is True and data["label"] == f"#{evaluation.application_id}"
+    answers = {a["label"]: a for a in data["sections"][0]["answers"]}
+    # The identifying question keeps its label and loses its answer (and its file).
+    assert answers["Referente"]["hidden"] is True and answers["Referente"]["value"] is None
+    assert answers["CV del referente"]["file_name"] is None and answers["CV del referente"]["file_url"] is None
+    assert answers["Descrizione"]["value"] == "Riparazioni di biciclette e mobili usati."
+    neutral = f"application-{evaluation.application_id}-question-{world.plan.pk}.pdf"
+    assert answers["Piano"]["file_name"] == neutral
+    plan = api.get(answers["Piano"]["file_url"])
+    assert plan.status_code == 200 and neutral in plan["Content-Disposition"]
+    assert api.get(f"/api/v1/evaluations/{evaluation.pk}/files/{world.cv.pk}/").status_code == 404
+    # The coordinator's records keep the applicant's own file name (so the check above means something).
+    assert Answer.objects.get(question=world.plan).file_name == f"Piano_{SURNAME}.pdf"

@@ -3,13 +3,14 @@ get 404), the scoring form's draft, errors and submission, the conflict declarat
 the board's actions, and their query budgets."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incubator.selection import reviews
+from incubator.selection import reviews, services
 from incubator.selection.models import Evaluation, Moderation
 from tests.selection.conftest import (
     assign,
@@ -89,6 +90,20 @@ def test_my_evaluations_shows_state_deadline_and_overdue(world, assigned):
     body = page_client(world.evaluator).get(reverse("selection-my-evaluations")).content.decode()
     assert "To do" in body and "Overdue" in body
     assert timezone.localtime(world.call.evaluation_deadline).strftime("%d/%m/%Y %H:%M") in body
+
+
+def test_my_evaluations_counts_to_do_draft_and_submitted(world):
+    first, second, third = make_eligible(world), eligible_application(world), eligible_application(world)
+    (todo,) = assign(world, first, world.evaluator)
+    (draft,) = assign(world, second, world.evaluator)
+    (done,) = assign(world, third, world.evaluator)
+    innovation, _ = criteria(world)
+    services.evaluation_save_draft(actor=world.evaluator, evaluation=draft, scores={innovation.pk: Decimal(3)})
+    submit(done, 5, 10)
+    body = page_client(world.evaluator).get(reverse("selection-my-evaluations")).content.decode()
+    counts = re.findall(r"<dt class=\"small\">([^<]+)</dt><dd class=\"h4 mb-0\">(\d+)</dd>", body)
+    # The summary of all calls, then the call's own (one call here): 1 each.
+    assert counts == [("To do", "1"), ("Draft", "1"), ("Submitted", "1")] * 2
 
 
 def test_scoring_page_saves_a_draft_then_submits(world, assigned):

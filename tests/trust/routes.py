@@ -247,9 +247,13 @@ ID_ROUTES: dict[str, Entry] = {
     ),
     **entries("api:application-moderate selection-moderate", Entry(pk("application"))),
     **entries("api:evaluation-draft api:evaluation-reassign selection-reassign", Entry(pk("evaluation"))),
-    **entries("selection-evaluation selection-score selection-conflict", Entry(pk("evaluation"), owner="evaluator")),
-    "selection-evaluation-file": Entry(
-        lambda o: {"pk": o.evaluation.pk, "question_pk": _answered_file(o).question_id}, owner="evaluator"
+    **entries(
+        "selection-evaluation selection-score selection-conflict api:evaluation-reading",
+        Entry(pk("evaluation"), owner="evaluator"),
+    ),
+    **entries(
+        "selection-evaluation-file api:evaluation-file",
+        Entry(lambda o: {"pk": o.evaluation.pk, "question_pk": _answered_file(o).question_id}, owner="evaluator"),
     ),
     "selection-rubric": Entry(lambda o: {"pk": _criterion(o).pk}),
     **entries("api:venture-detail api:venture-legal-form api:venture-team", Entry(pk("venture"))),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from api.incubator.filters import _with_theme
 from incubator.models import Theme
 from incubator.selection.models import Application, ApplicationState, Call, Evaluation
+from incubator.selection.selectors_review import overdue_q
 
 
 class CallFilter(django_filters.FilterSet):
@@ -44,7 +45,13 @@ class EvaluationFilter(django_filters.FilterSet):
     evaluator = django_filters.NumberFilter()
     submitted = django_filters.BooleanFilter(field_name="submitted_at", lookup_expr="isnull", exclude=True)
     conflict_declared = django_filters.BooleanFilter()
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=gettext_lazy("Past the call's evaluation deadline, not submitted nor recused")
+    )
 
     class Meta:
         model = Evaluation
-        fields = ["application", "call", "evaluator", "submitted", "conflict_declared"]
+        fields = ["application", "call", "evaluator", "submitted", "conflict_declared", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

@@ -1,6 +1,7 @@
 """Serializers of the selection's API: calls, criteria, checklists, applications,
 evaluations, scores, ranking and decisions."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -25,9 +26,11 @@ from incubator.selection.models import (
     Criterion,
     Evaluation,
     Moderation,
+    QuestionKind,
     Score,
     ScoreBand,
 )
+from incubator.selection.selectors_review import is_overdue, neutral_file_name
 from incubator.selection.services import Decision
 
 
@@ -334,6 +337,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "assigned_at",
             "progress",
             "deadline",
+            "overdue",
             "conflict_declared",
             "conflict_note",
             "draft_saved_at",
@@ -349,6 +353,11 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only=True,
     )
     deadline = serializers.DateTimeField(source="application.call.evaluation_deadline", read_only=True, allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, evaluation: Evaluation) -> bool:
+        """The call's evaluation deadline has passed and this one is neither submitted nor recused."""
+        return is_overdue(evaluation)
 
     def get_evaluator_name(self, evaluation: Evaluation) -> str:
         return evaluation.evaluator.get_full_name() or evaluation.evaluator.get_username()
@@ -549,3 +558,72 @@ class BoardSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500)
+
+
+# --- an application as its evaluator reads it ----------------------------------------------
+
+
+class ReadAnswerSerializer(serializers.Serializer):
+    """One question of the call's form and its answer. On a blind call an identifying
+    question keeps its label and loses its answer (``hidden``); a file comes under a
+    neutral name, downloaded from ``file_url`` (the evaluation's own ``files`` action)."""
+
+    question = serializers.IntegerField(source="question.pk")
+    label = serializers.CharField(source="question.label")
+    help = serializers.CharField(source="question.help")
+    kind = serializers.ChoiceField(source="question.kind", choices=QuestionKind.choices)
+    hidden = serializers.BooleanField()
+    value = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    file_name = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
+
+    def _file(self, row):
+        answer = None if row.hidden else row.answer
+        return answer if answer is not None and answer.file else None
+
+    @extend_schema_field(
+        {"nullable": True, "description": "The typed value: text, number or amount as a string, ISO date, choice codes"}
+    )
+    def get_value(self, row):
+        return None if row.hidden or row.answer is None else row.answer.value
+
+    def get_file_name(self, row) -> str | None:
+        answer = self._file(row)
+        if answer is None:
+            return None
+        reading = self.context["reading"]
+        return neutral_file_name(reading.evaluation.application, answer, blind=reading.blind)
+
+    def get_file_url(self, row) -> str | None:
+        if self._file(row) is None:
+            return None
+        url = reverse("api:evaluation-file", args=[self.context["reading"].evaluation.pk, row.question.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        if row.hidden:
+            data["text"] = ""
+        return data
+
+
+class ReadSectionSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    answers = ReadAnswerSerializer(many=True)
+
+
+class ReadBudgetItemSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    description = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReadingSerializer(serializers.Serializer):
+    evaluation = serializers.IntegerField(source="evaluation.pk")
+    application = serializers.IntegerField(source="evaluation.application_id")
+    label = serializers.CharField(help_text="The venture's title, or on a blind call only the application's number.")
+    blind = serializers.BooleanField()
+    sections = ReadSectionSerializer(many=True)
+    budget = ReadBudgetItemSerializer(many=True)

@@ -2,8 +2,9 @@
 evaluations (scores, conflicts of interest)."""
 
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,7 +17,8 @@ from api.incubator import serializers as incubator_serializers
 from api.incubator.selection import filters
 from api.incubator.selection import serializers as s
 from api.incubator.views import ServiceWriteMixin, _team_prefetch
-from incubator import access
+from api.schema import file_responses
+from incubator import access, uploads
 from incubator.models import Role
 from incubator.selection import reviews, services
 from incubator.selection import selectors_review as selectors
@@ -313,6 +315,54 @@ class EvaluationViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return evaluations_for(self.request.user)
+
+    def _own(self) -> Evaluation:
+        """The requester's own evaluation; anyone else's answers 404, as in the pages."""
+        evaluation = self.get_object()
+        if evaluation.evaluator_id != self.request.user.pk:
+            raise Http404()
+        return evaluation
+
+    @extend_schema(responses=s.ReadingSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def reading(self, request, pk=None):
+        """The application as its evaluator reads it: the call's form section by section
+        with the answers, and the budget. Blind review applied as in the pages: identifying
+        questions keep their label and lose their answer, files come under neutral names.
+        The evaluator's own evaluation only: anyone else's (a coordinator's too, who reads
+        the board) answers 404."""
+        reading = selectors.reading(request.user, self._own())
+        context = {**self.get_serializer_context(), "reading": reading}
+        return Response(s.ReadingSerializer(reading, context=context).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("question_pk", int, OpenApiParameter.PATH, description="The file question's id.")],
+        responses=file_responses(tuple(uploads.KINDS)),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<question_pk>[0-9]+)",
+        url_name="file",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def file(self, request, pk=None, question_pk=None):
+        """A file answered in the form, to the evaluator it is assigned to (404 otherwise),
+        named on a blind call by the application's and question's numbers only."""
+        found = selectors.readable_file(request.user, self._own(), int(question_pk))
+        if found is None:
+            raise Http404()
+        answer, name = found
+        try:
+            handle = answer.file.open("rb")
+        except FileNotFoundError:
+            raise Http404() from None
+        response = FileResponse(handle, as_attachment=True, filename=name)
+        response["Content-Type"] = uploads.content_type_for(name)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @extend_schema(request=s.ScoreInputSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
