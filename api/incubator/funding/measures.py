@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -171,8 +171,13 @@ class ProgrammeBudgetSerializer(serializers.Serializer):
     total = TotalsSerializer()
 
 
+PROGRAMME_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The programme's id."))
+
+
 class ProgrammeBudgetViewSet(viewsets.ViewSet):
     """``programme-budgets/{programme id}/``: the budget page's figures."""
+
+    lookup_value_regex = r"\d+"
 
     def _programme(self, pk) -> Programme:
         programme = Programme.objects.filter(pk=pk).first() if str(pk).isdigit() else None
@@ -180,7 +185,7 @@ class ProgrammeBudgetViewSet(viewsets.ViewSet):
             raise Http404()
         return programme
 
-    @extend_schema(responses=ProgrammeBudgetSerializer)
+    @extend_schema(responses=ProgrammeBudgetSerializer, parameters=[PROGRAMME_ID])
     def retrieve(self, request, pk=None):
         budget = programme_budget(self._programme(pk))
         measures = [
@@ -204,11 +209,12 @@ class ProgrammeBudgetViewSet(viewsets.ViewSet):
         return Response(ProgrammeBudgetSerializer(data).data)
 
     @extend_schema(
+        parameters=[PROGRAMME_ID],
         responses={
             (200, "application/zip"): OpenApiResponse(
                 OpenApiTypes.BINARY, description=_("One CSV per structure (docs/monitoring.md).")
             )
-        }
+        },
     )
     @action(detail=True, methods=["get"], url_path="monitoring", url_name="monitoring")
     def monitoring(self, request, pk=None):
