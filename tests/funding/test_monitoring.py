@@ -86,7 +86,7 @@ def test_who_reaches_the_budget_page_and_the_monitoring_files(client, world, oth
         assert _status(client, None, url) == 302, name
 
 
-def test_the_budget_page_is_reached_from_home_and_shows_the_figures(client, world):
+def test_the_budget_page_is_reached_from_home_and_shows_the_figures(client, world, italian_default):
     scenario(world)
     client.force_login(world.coordinator)
     home = client.get(reverse("cohorts:coordinator")).content.decode()

@@ -17,7 +17,7 @@ from api.base import ScopedMixin, VisibleRelatedField
 from cohorts.reports import monitoring
 from incubator import access
 from incubator.funding import services
-from incubator.funding.budget import figures_of, programme_budget, with_figures
+from incubator.funding.budget import programme_budget, with_figures
 from incubator.funding.models import CallBudget
 from incubator.models import Fund, Measure, Programme
 from incubator.selection.models import Call
@@ -85,16 +85,14 @@ class CallBudgetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _annotated(measure: Measure) -> dict:
-    figures = figures_of(measure)
-    return {
-        **{f: getattr(measure, f) for f in ("id", "code", "title", "fund", "action", "budget", "incubation")},
-        "programme": measure.programme_id,
-        "allocated": figures.allocated,
-        "committed": figures.committed,
-        "paid": figures.paid,
-        "available": figures.available,
-    }
+def _with_figures(measures) -> list[Measure]:
+    """Measures with ``committed`` and ``available`` set from the annotated figures."""
+    rows = []
+    for measure in measures:
+        measure.committed = measure.committed_grants + measure.paid_revoked
+        measure.available = measure.budget - measure.committed
+        rows.append(measure)
+    return rows
 
 
 @extend_schema_view(
@@ -112,20 +110,15 @@ class MeasureViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     ordering = ["programme", "code"]
 
     def get_queryset(self):
-        measures = with_figures(super().get_queryset())
-        return measures
+        return with_figures(super().get_queryset())
 
     def _answer(self, measure: Measure, code=status.HTTP_200_OK) -> Response:
-        return Response(MeasureSerializer(_annotated(measure)).data, status=code)
+        (fresh,) = _with_figures(self.get_queryset().filter(pk=measure.pk))
+        return Response(MeasureSerializer(fresh).data, status=code)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = []
-        for measure in page:
-            measure.committed = measure.committed_grants + measure.paid_revoked
-            measure.available = measure.budget - measure.committed
-            rows.append(measure)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        return self.get_paginated_response(self.get_serializer(_with_figures(page), many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         return self._answer(self.get_object())
@@ -191,7 +184,7 @@ class ProgrammeBudgetViewSet(viewsets.ViewSet):
         measures = [
             {
                 "id": row.measure_id,
-                "programme": budget.programme.pk,
+                "programme": budget.programme,
                 "code": row.code,
                 "title": row.title,
                 "fund": row.fund,
