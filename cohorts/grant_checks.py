@@ -24,6 +24,8 @@ def _attendance_of(row) -> str:
 
 @grant_check
 def attendance_reached(candidate: GrantCandidate) -> list[Problem]:
+    if not candidate.incubation:
+        return []  # a measure without incubation finances grants without any training
     membership = (
         CohortEnrolment.objects.filter(enrolment__application=candidate.application).select_related("cohort").first()
     )

@@ -105,6 +105,38 @@ class Programme(models.Model):
         return f"{self.code} {self.name}"
 
 
+class Measure(models.Model):
+    """A measure of a programme (e.g. FESR Action 3.2, FSE Action 9.3): the envelope its
+    calls draw on, its grants commit against and its tranches pay from. A measure without
+    incubation finances grants only: no cohorts, tutoring or milestones are expected."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="measures", verbose_name=_("programme")
+    )
+    code = models.CharField(_("code"), max_length=40, help_text=_("e.g. 3.2.a"))
+    title = models.CharField(_("title"), max_length=200)
+    fund = models.CharField(_("fund"), max_length=8, choices=Fund.choices)
+    action = models.CharField(_("action"), max_length=40, blank=True, help_text=_("e.g. 9.3"))
+    budget = models.DecimalField(_("budget (EUR)"), **MONEY, validators=[MinValueValidator(Decimal(0))])
+    incubation = models.BooleanField(
+        _("with incubation"),
+        default=True,
+        help_text=_("Unticked: grants only, without cohorts, tutoring or milestones (nor the attendance condition)."),
+    )
+
+    class Meta:
+        ordering = ["programme", "code"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="measure_code_unique_per_programme"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="measure_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title} ({self.fund})"
+
+
 class RoleAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user")

@@ -48,6 +48,7 @@ MENUS: dict[str, tuple[tuple[str, object], ...]] = {
         ("cohorts:path-overview", _("Paths")),
         ("cohorts:coordinator-tutoring", _("Tutoring")),
         ("cohorts:coordinator-grants", _("Grants")),
+        ("cohorts:coordinator-budget", _("Budget")),
         ("cohorts:report-exports", _("Exports")),
     ),
     Role.EVALUATOR: (

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.incubator import me_calendar, staffing, views
 from api.incubator.documents import views as documents_views
+from api.incubator.funding import measures as funding_measures
 from api.incubator.funding import views as funding_views
 from api.incubator.path import views as path_views
 from api.incubator.selection import portal_views
@@ -34,6 +35,8 @@ router.register(r"grants/(?P<grant_pk>\d+)/signed-acts", documents_views.SignedA
 router.register("de-minimis", funding_views.DeMinimisViewSet, basename="de-minimis")
 router.register("campaigns", funding_views.CampaignViewSet, basename="campaign")
 router.register("matching-rules", funding_views.MatchingRuleViewSet, basename="matching-rule")
+router.register("measures", funding_measures.MeasureViewSet, basename="measure")
+router.register("programme-budgets", funding_measures.ProgrammeBudgetViewSet, basename="programme-budget")
 
 # The participant's path (milestones, templates, suspensions; me/path below).
 router.register("milestones", path_views.MilestoneViewSet, basename="milestone")

@@ -1,5 +1,6 @@
 """The coordinator's pages beside the back office: home (the programme at a glance, the
-XLSX export one click away, every task linked), tutoring overview and grants.
+XLSX export one click away, every task linked), tutoring overview, grants, the budget
+by measure and fund and the monitoring files.
 
 Only the programme's coordinators (and administrators) reach them: anyone else, and any
 programme they do not coordinate, gets 404."""
@@ -10,9 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cohorts.reports import coordination
+from cohorts.reports import coordination, monitoring
 from cohorts.reports.models import ExportKind
 from incubator import access
+from incubator.funding.budget import programme_budget
 from incubator.models import Programme
 
 
@@ -75,3 +77,24 @@ def grants(request: HttpRequest) -> HttpResponse:
         "grants": list(coordination.programme_grants(programme)),
     }
     return render(request, "cohorts/coordinator/grants.html", context)
+
+
+@login_required
+@require_GET
+def budget(request: HttpRequest) -> HttpResponse:
+    """Budget, allocated, committed, paid and available by measure, by fund and in total
+    (``incubator.funding.budget``, the figures of the API and the monitoring files)."""
+    programme, programmes = _programme(request)
+    context = {"programme": programme, "programmes": programmes, "budget": programme_budget(programme)}
+    return render(request, "cohorts/coordinator/budget.html", context)
+
+
+@login_required
+@require_GET
+def monitoring_download(request: HttpRequest) -> HttpResponse:
+    """The monitoring files for the managing authority, one CSV per structure in a zip."""
+    programme, _programmes = _programme(request)
+    response = HttpResponse(monitoring.monitoring_zip(programme, request.user), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="monitoraggio-{programme.pk}-{stamp}.zip"'
+    return response

@@ -15,4 +15,6 @@ urlpatterns += [
     path("coordinator/", coordinator_views.coordinator_home, name="coordinator"),
     path("coordinator/tutoring/", coordinator_views.tutoring_overview, name="coordinator-tutoring"),
     path("coordinator/grants/", coordinator_views.grants, name="coordinator-grants"),
+    path("coordinator/budget/", coordinator_views.budget, name="coordinator-budget"),
+    path("coordinator/monitoring.zip", coordinator_views.monitoring_download, name="coordinator-monitoring"),
 ]

@@ -9,8 +9,11 @@ from django.db.models import Q
 
 from incubator import access
 from incubator.funding.models import (
+    AidVariation,
+    CallBudget,
     CrowdfundingCampaign,
     DeMinimisAid,
+    DeMinimisCheck,
     ExpenseItem,
     ExpenseReport,
     Grant,
@@ -18,7 +21,7 @@ from incubator.funding.models import (
     MatchingRule,
     Tranche,
 )
-from incubator.models import Role
+from incubator.models import Measure, Role
 
 
 def _venture_scope(user, prefix: str = "") -> Q:
@@ -65,3 +68,25 @@ def _matching_rule(user) -> Q:
 @access.rule(CrowdfundingCampaign)
 def _campaign(user) -> Q:
     return _venture_scope(user)
+
+
+# Measures, the calls' split and the register's checks and variations: the programme's
+# coordinators (the budget is the office's, not the beneficiaries').
+@access.rule(Measure)
+def _measure(user) -> Q:
+    return Q(programme__in=access.coordinated(user))
+
+
+@access.rule(CallBudget)
+def _call_budget(user) -> Q:
+    return Q(measure__programme__in=access.coordinated(user))
+
+
+@access.rule(DeMinimisCheck)
+def _de_minimis_check(user) -> Q:
+    return Q(grant__venture__programme__in=access.coordinated(user))
+
+
+@access.rule(AidVariation)
+def _aid_variation(user) -> Q:
+    return Q(aid__programme__in=access.coordinated(user))

@@ -33,6 +33,7 @@ from incubator.funding.models import (
 )
 from incubator.funding.selectors import with_totals
 from incubator.imports.admin import ServiceImportExportMixin
+from incubator.models import Measure
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -655,3 +656,38 @@ class CampaignAdmin(ExportOnly, BackOfficeAdmin):
             lambda campaign: services.campaign_close(actor=request.user, campaign=campaign, **data),
             gettext("%(n)s campaigns closed."),
         )
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ("programme", "code", "title", "fund", "action", "budget", "incubation")
+
+
+@admin.register(Measure)
+class MeasureAdmin(BackOfficeAdmin):
+    """A programme's measures, created with ``measure_create``; the title, budget and the
+    incubation flag change with ``measure_update`` (the budget not below what is committed)."""
+
+    form = MeasureForm
+    addable = True
+    writable = True
+    list_display = ("code", "title", "programme", "fund", "action", "budget", "incubation")
+    list_filter = ("fund", "incubation")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("programme", "code", "fund", "action") if obj is not None else ()
+
+    def save_with_services(self, request, obj, form, formsets, change):
+        data = dict(form.cleaned_data)
+        if change:
+            return services.measure_update(
+                actor=request.user,
+                measure=obj,
+                title=data["title"],
+                budget=data["budget"],
+                incubation=data["incubation"],
+            )
+        return services.measure_create(actor=request.user, **data)

@@ -35,6 +35,8 @@ class GrantCandidate:
     stage: str
     on: dt.date
     grant: object | None = None
+    # False when the grant's measure has no incubation: no cohort, attendance or path to check.
+    incubation: bool = True
 
 
 @dataclass(frozen=True)

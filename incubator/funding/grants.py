@@ -23,8 +23,11 @@ from incubator.funding.common import (
     stage_date,
 )
 from incubator.funding.eligibility import GrantCandidate, Problem, Stage, grant_check
+from incubator.funding.measures import measure_for_grant, require_available
 from incubator.funding.models import (
+    AidVariation,
     DeMinimisAid,
+    DeMinimisCheck,
     ExpenseCategory,
     ExpenseItemStatus,
     ExpenseReportState,
@@ -127,6 +130,7 @@ def _candidate(grant: Grant, stage: str, on: dt.date) -> GrantCandidate:
         stage=stage,
         on=on,
         grant=grant,
+        incubation=grant.measure.incubation if grant.measure_id else True,
     )
 
 
@@ -192,12 +196,15 @@ def grant_propose(
     internal_note: str = "",
     budget: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
+    measure=None,
 ) -> Grant:
-    """A grant proposed for an admitted application, within the call's range. The
+    """A grant proposed for an admitted application, within the call's range, against a
+    measure of the call (``incubator.funding.measures.measure_for_grant``). The
     undertaking defaults to the venture's registration number once it has one."""
     application = Application.objects.select_for_update().select_related("call", "venture").get(pk=application.pk)
     venture, call = application.venture, application.call
     require_coordinator(actor, call.programme_id)
+    measure = measure_for_grant(call, measure)
     amount = _amount_in_call_range(amount, call)
     undertaking = normalise_undertaking(undertaking) or _registration_number(venture)
     if not undertaking:
@@ -216,12 +223,15 @@ def grant_propose(
             undertaking=undertaking,
             stage=Stage.PROPOSE,
             on=stage_date(on, "on"),
+            incubation=measure.incubation,
         )
     )
     grant = _save_new(
         Grant(
             venture=venture,
             application=application,
+            measure=measure,
+            fund=measure.fund,
             undertaking=undertaking,
             amount=amount,
             amount_min=call.grant_min,
@@ -236,7 +246,7 @@ def grant_propose(
         verb="grant.propose",
         target=grant,
         programme_id=call.programme_id,
-        after={"amount": amount, "undertaking": undertaking},
+        after={"amount": amount, "undertaking": undertaking, "measure": measure.code},
     )
     if budget:
         grant_set_budget(actor=actor, grant=grant, lines=budget)
@@ -374,9 +384,22 @@ def grant_award(
         )
     if grant.state != GrantState.PROPOSED:
         raise TransitionNotAllowed(_("Only a proposed grant can be awarded."))
+    if grant.measure_id is None:  # created before measures existed, or outside the services
+        grant.measure = measure_for_grant(grant.application.call)
+        grant.fund = grant.measure.fund
+        grant.save(update_fields=["measure", "fund"])
     _lock_undertaking(grant.undertaking)
     eligibility.require_eligible(_candidate(grant, Stage.AWARD, decided_on))
-    _move(actor=actor, grant=grant, to=GrantState.AWARDED, decided_on=decided_on, cup=grant.cup, cor=grant.cor)
+    require_available(measure=grant.measure, amount=grant.amount)
+    check = _record_de_minimis_check(actor=actor, grant=grant, on=decided_on)
+    _move(
+        actor=actor,
+        grant=grant,
+        to=GrantState.AWARDED,
+        decided_on=decided_on,
+        cup=grant.cup,
+        cor=grant.cor,
+    )
     aid = _save_new(
         DeMinimisAid(
             undertaking=grant.undertaking,
@@ -388,6 +411,8 @@ def grant_award(
             granted_on=decided_on,
             amount=grant.amount,
             note=f"COR {grant.cor}",
+            cor=grant.cor,
+            check_record=check,
         )
     )
     audit.record(
@@ -399,6 +424,33 @@ def grant_award(
     )
     notices.grant_awarded(grant)
     return grant
+
+
+def _record_de_minimis_check(*, actor, grant: Grant, on: dt.date) -> DeMinimisCheck:
+    """The check before the concession, kept with its figures; the concession refers to it.
+    The eligibility checks above have refused an award that does not fit."""
+    position = de_minimis_position(grant.undertaking, on, exclude_grant=grant)
+    if not position.allows(grant.amount):
+        raise DomainError(
+            _("De minimis ceiling exceeded: the headroom is %(headroom)s EUR.") % {"headroom": eur(position.headroom)},
+            code="de_minimis_exceeded",
+            field="amount",
+        )
+    return _save_new(
+        DeMinimisCheck(
+            grant=grant,
+            undertaking=position.undertaking,
+            on=on,
+            window_start=position.window_start,
+            window_end=position.window_end,
+            total=position.total,
+            ceiling=position.ceiling,
+            headroom=position.headroom,
+            amount=grant.amount,
+            passed=True,
+            checked_by=actor if getattr(actor, "pk", None) else None,
+        )
+    )
 
 
 @transaction.atomic
@@ -453,15 +505,19 @@ def grant_close(*, actor, grant: Grant, closed_on: dt.date | None = None) -> Gra
 
 
 @transaction.atomic
-def grant_revoke(*, actor, grant: Grant, reason: str, on: dt.date | None = None) -> Grant:
+def grant_revoke(*, actor, grant: Grant, reason: str, on: dt.date | None = None, covar: str = "") -> Grant:
     """Revokes the grant (with a reason); its de minimis aid stops counting from ``on``
-    and the tranches not yet paid are cancelled."""
+    (recorded as a variation when the register's COVAR is given) and the tranches not
+    yet paid are cancelled."""
     grant = locked_grant(grant)
     require_coordinator(actor, grant.venture.programme_id)
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the revocation."), code="reason_required", field="reason")
     on = stage_date(on, "revoked_on")
     _move(actor=actor, grant=grant, to=GrantState.REVOKED, reason=reason, revoked_on=on, revocation_reason=reason)
+    aid = DeMinimisAid.objects.filter(grant=grant, withdrawn_on__isnull=True).first()
+    if aid is not None and (covar or "").strip():
+        _vary(actor=actor, aid=aid, covar=covar, varied_on=on, amount_after=Decimal(0), reason=reason)
     DeMinimisAid.objects.filter(grant=grant, withdrawn_on__isnull=True).update(withdrawn_on=on)
     grant.tranches.filter(state=TrancheState.REQUESTED).update(state=TrancheState.CANCELLED, note=reason[:300])
     return grant
@@ -537,3 +593,64 @@ def de_minimis_withdraw(*, actor, aid: DeMinimisAid, on: dt.date | None = None, 
         reason=reason,
     )
     return aid
+
+
+def _vary(*, actor, aid: DeMinimisAid, covar: str, varied_on: dt.date, amount_after: Decimal, reason: str):
+    variation = _save_new(
+        AidVariation(
+            aid=aid,
+            covar=covar.strip(),
+            varied_on=varied_on,
+            amount_before=aid.amount,
+            amount_after=amount_after,
+            reason=reason[:300],
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+    )
+    audit.record(
+        actor=actor,
+        verb="de_minimis.vary",
+        target=aid,
+        programme_id=aid.programme_id,
+        before={"amount": aid.amount},
+        after={"amount": amount_after, "covar": variation.covar},
+        reason=reason,
+    )
+    return variation
+
+
+@transaction.atomic
+def de_minimis_vary(
+    *, actor, aid: DeMinimisAid, covar: str, amount_after, reason: str, varied_on: dt.date | None = None
+) -> AidVariation:
+    """A change to our aid in the state-aid register (e.g. reduced at closing to what was
+    spent), with the register's variation code (COVAR); the aid counts for the new amount."""
+    aid = DeMinimisAid.objects.select_for_update().get(pk=aid.pk)
+    require_coordinator(actor, aid.programme_id)
+    if aid.source != DeMinimisAid.Source.OURS:
+        raise DomainError(_("Only this programme's aid has register codes."), code="declared", field="aid")
+    if not (covar or "").strip():
+        raise DomainError(_("Give the variation code (COVAR) from the register."), code="required", field="covar")
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason."), code="reason_required", field="reason")
+    amount_after = money(amount_after, "amount_after")
+    if amount_after >= aid.amount:
+        raise DomainError(
+            _("A variation reduces the aid (now %(amount)s EUR).") % {"amount": eur(aid.amount)},
+            code="not_reduced",
+            field="amount_after",
+        )
+    variation = _vary(
+        actor=actor,
+        aid=aid,
+        covar=covar,
+        varied_on=stage_date(varied_on, "varied_on"),
+        amount_after=amount_after,
+        reason=reason,
+    )
+    if amount_after == 0:
+        aid.withdrawn_on = variation.varied_on
+    else:
+        aid.amount = amount_after
+    aid.save(update_fields=["amount", "withdrawn_on"])
+    return variation

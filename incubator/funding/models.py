@@ -11,14 +11,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import MONEY, Programme, Venture, validate_tax_code
-from incubator.selection.models import Application
+from incubator.models import MONEY, Fund, Measure, Programme, Venture, validate_tax_code
+from incubator.selection.models import Application, Call
 
 __all__ = [
+    "AidVariation",
+    "CallBudget",
     "CampaignModel",
     "CampaignState",
     "CrowdfundingCampaign",
     "DeMinimisAid",
+    "DeMinimisCheck",
     "ExpenseCategory",
     "ExpenseItem",
     "ExpenseItemStatus",
@@ -62,6 +65,12 @@ class Grant(models.Model):
     amount_min = models.DecimalField(_("minimum of the call (EUR)"), **MONEY)
     amount_max = models.DecimalField(_("maximum of the call (EUR)"), **MONEY)
     state = models.CharField(_("state"), max_length=16, choices=GrantState.choices, default=GrantState.PROPOSED)
+    # The measure and fund the grant commits against (the fund copied from the measure, so
+    # that figures by fund are a column); set when proposed, checked under a lock when awarded.
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="grants", verbose_name=_("measure")
+    )
+    fund = models.CharField(_("fund"), max_length=8, choices=Fund.choices, blank=True)
     cup = models.CharField(_("CUP"), max_length=15, blank=True, validators=[validate_cup])
     cor = models.CharField(_("COR (state-aid register code)"), max_length=20, blank=True)
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
@@ -102,6 +111,10 @@ class Grant(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["application"], condition=~Q(state="revoked"), name="grant_one_live_per_application"
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__isnull=True, fund="") | Q(measure__isnull=False) & ~Q(fund=""),
+                name="grant_measure_has_fund",
             ),
         ]
         indexes = [models.Index(fields=["state"])]
@@ -302,6 +315,73 @@ class ExpenseItem(models.Model):
         return f"{self.supplier} {self.invoice_number} ({self.amount} EUR)"
 
 
+class CallBudget(models.Model):
+    """The share of a call's budget drawn on one measure (and so one fund): a call financed
+    by two funds has two rows. The fund is the measure's, copied so that a call's split by
+    fund is a column; the services keep the calls' shares within the measure's budget."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="budget_split", verbose_name=_("call"))
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="call_budgets", verbose_name=_("measure")
+    )
+    fund = models.CharField(_("fund"), max_length=8, choices=Fund.choices)
+    amount = models.DecimalField(_("amount (EUR)"), **MONEY)
+
+    class Meta:
+        ordering = ["call", "measure__code"]
+        verbose_name = _("call budget by measure")
+        verbose_name_plural = _("call budget by measure")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "measure"], name="call_budget_one_per_measure"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="call_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} / {self.measure.code}: {self.amount} EUR"
+
+
+class DeMinimisCheck(models.Model):
+    """The de minimis check made before a concession (the register's visura): the
+    undertaking's three-year total, the ceiling and the headroom it found for the amount.
+    The concession links it; without one it is refused."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, related_name="de_minimis_checks", verbose_name=_("grant")
+    )
+    undertaking = models.CharField(_("single undertaking (tax code / VAT)"), max_length=16)
+    on = models.DateField(_("checked for the date"))
+    window_start = models.DateField(_("window start"))
+    window_end = models.DateField(_("window end"))
+    total = models.DecimalField(_("aid in the window (EUR)"), **MONEY)
+    ceiling = models.DecimalField(_("ceiling (EUR)"), **MONEY)
+    headroom = models.DecimalField(_("headroom (EUR)"), **MONEY)
+    amount = models.DecimalField(_("amount checked (EUR)"), **MONEY)
+    passed = models.BooleanField(_("passed"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["grant", "-checked_at", "-id"]
+        verbose_name = _("de minimis check")
+        verbose_name_plural = _("de minimis checks")
+        constraints = [
+            models.CheckConstraint(condition=Q(window_end__gte=F("window_start")), name="de_minimis_check_window"),
+            models.CheckConstraint(
+                condition=Q(passed=False) | Q(amount__lte=F("headroom")), name="de_minimis_check_passed_fits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.undertaking} {self.on}: {self.headroom} EUR"
+
+
 class DeMinimisAid(models.Model):
     """One aid in the de minimis register of a single undertaking (Reg. EU 2023/2831):
     ours (a grant, recorded when awarded) or declared by the undertaking (other bodies)."""
@@ -333,6 +413,17 @@ class DeMinimisAid(models.Model):
         _("withdrawn on"), null=True, blank=True, help_text=_("Revoked aid no longer counts.")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The national state-aid register (RNA): the concession code of our aid, and the
+    # de minimis check made before it (aid registered before migration 0022 has none).
+    cor = models.CharField(_("COR (concession code)"), max_length=20, blank=True)
+    check_record = models.OneToOneField(
+        DeMinimisCheck,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aid",
+        verbose_name=_("de minimis check"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
@@ -345,11 +436,49 @@ class DeMinimisAid(models.Model):
                 condition=Q(source="ours", grant__isnull=False) | Q(source="declared", grant__isnull=True),
                 name="de_minimis_ours_has_grant",
             ),
+            models.CheckConstraint(condition=Q(source="declared") | ~Q(cor=""), name="de_minimis_ours_has_cor"),
         ]
         indexes = [models.Index(fields=["undertaking", "granted_on"])]
 
     def __str__(self) -> str:
         return f"{self.undertaking} {self.granted_on} {self.amount} EUR"
+
+
+class AidVariation(models.Model):
+    """A change to an aid in the state-aid register (revocation, reduction at closing),
+    with the variation code (COVAR) the register gave it."""
+
+    aid = models.ForeignKey(DeMinimisAid, on_delete=models.PROTECT, related_name="variations", verbose_name=_("aid"))
+    covar = models.CharField(_("COVAR (variation code)"), max_length=20)
+    varied_on = models.DateField(_("varied on"))
+    amount_before = models.DecimalField(_("amount before (EUR)"), **MONEY)
+    amount_after = models.DecimalField(_("amount after (EUR)"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["aid", "varied_on", "id"]
+        verbose_name = _("aid variation")
+        verbose_name_plural = _("aid variations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(covar=""), name="aid_variation_has_covar"),
+            models.UniqueConstraint(fields=["covar"], name="aid_variation_covar_unique"),
+            models.CheckConstraint(
+                condition=Q(amount_after__gte=0, amount_after__lte=F("amount_before")),
+                name="aid_variation_reduces",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"COVAR {self.covar} ({self.varied_on})"
 
 
 class MatchingRule(models.Model):

@@ -26,6 +26,7 @@ from incubator.funding.expenses import (
 from incubator.funding.grants import (
     GRANT_TRANSITIONS,
     de_minimis_declare,
+    de_minimis_vary,
     de_minimis_withdraw,
     grant_award,
     grant_close,
@@ -39,6 +40,7 @@ from incubator.funding.grants import (
     legal_form_on,
     next_stage,
 )
+from incubator.funding.measures import call_budget_set, measure_create, measure_update
 from incubator.funding.tranches import tranche_cancel, tranche_pay, tranche_request
 
 __all__ = [
@@ -48,7 +50,9 @@ __all__ = [
     "campaign_launch",
     "campaign_record_progress",
     "campaign_update",
+    "call_budget_set",
     "de_minimis_declare",
+    "de_minimis_vary",
     "de_minimis_withdraw",
     "expense_item_add",
     "expense_item_review",
@@ -65,6 +69,8 @@ __all__ = [
     "grant_update",
     "legal_form_on",
     "matched_amount",
+    "measure_create",
+    "measure_update",
     "matching_rule_set",
     "money",
     "next_stage",

@@ -285,6 +285,8 @@ ID_ROUTES: dict[str, Entry] = {
         "api:campaign-detail api:campaign-close api:campaign-launch api:campaign-progress", Entry(pk("campaign"))
     ),
     "api:matching-rule-detail": Entry(pk("matching_rule")),
+    "api:measure-detail": Entry(pk("measure")),
+    **entries("api:programme-budget-detail api:programme-budget-monitoring", Entry(pk("programme"))),
     # --- the path API
     **entries(
         "api:milestone-detail api:milestone-evidence api:milestone-reschedule api:milestone-transition "
@@ -514,6 +516,7 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
     "incubator.expenseitem": (lambda o: o.expense_item, "coordinator"),
     "incubator.deminimisaid": (lambda o: o.de_minimis, "coordinator"),
     "incubator.matchingrule": (lambda o: o.matching_rule, "coordinator"),
+    "incubator.measure": (lambda o: o.measure, "coordinator"),
     "incubator.crowdfundingcampaign": (lambda o: o.campaign, "coordinator"),
     "incubator.participantentrydata": (lambda o: o.entry_data, "coordinator"),
     "incubator.participantresult": (lambda o: o.result, "coordinator"),

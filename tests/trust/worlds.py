@@ -104,6 +104,7 @@ class Full:
     birth_date: dt.date
     portal: object = None  # the applicant portal's records (``build_portal``)
     signed_act: object = None  # the grant act signed and verified (a stored row, not a real signature)
+    measure: object = None  # the programme's measure (its grant commits against it)
 
     @property
     def prefix(self) -> str:
@@ -178,9 +179,14 @@ def build_full(world: World) -> Full:
     tutoring_session = picture.assignment.sessions.order_by("starts_at", "pk").first()
     action_item = tutoring_session.action_items.first()
 
+    measure = m.Measure.objects.create(
+        programme=world.programme, code="3.3.1", title="Measure", fund="FESR", budget=Decimal("500000.00")
+    )
     grant = Grant.objects.create(
         venture=world.venture,
         application=world.application,
+        measure=measure,
+        fund="FESR",
         undertaking=vat(4000 + world.venture.pk),
         amount=Decimal("50000.00"),
         amount_min=Decimal("25000.00"),
@@ -301,6 +307,7 @@ def build_full(world: World) -> Full:
         de_minimis=de_minimis,
         campaign=campaign,
         matching_rule=matching_rule,
+        measure=measure,
         entry_data=entry,
         result=result,
         outcome=outcome,

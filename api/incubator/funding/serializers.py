@@ -22,7 +22,7 @@ from incubator.funding.models import (
     Tranche,
     TrancheKind,
 )
-from incubator.models import Role, Venture
+from incubator.models import Measure, Role, Venture
 from incubator.selection.models import Application
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -78,6 +78,8 @@ class GrantSerializer(_CoordinatorOnly):
             "amount_max",
             "state",
             "state_label",
+            "measure",
+            "fund",
             "cup",
             "cor",
             "decided_on",
@@ -119,6 +121,13 @@ class GrantProposeSerializer(serializers.Serializer):
     cor = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     internal_note = serializers.CharField(required=False, allow_blank=True, default="")
     budget = BudgetLinesSerializer(required=False)
+    measure = VisibleRelatedField(
+        queryset=Measure.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The measure the grant commits against; by default the call's (or programme's) only one."),
+    )
 
 
 class GrantUpdateSerializer(serializers.Serializer):
