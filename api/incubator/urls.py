@@ -93,3 +93,21 @@ urlpatterns += [
     path("exports/<str:resource>/", data_io.ExportView.as_view(), name="export"),
     *data_io_router.urls,
 ]
+
+# The notification centre: the person's own notifications and preferences; deliveries
+# (e-mail state, failures) for administrators.
+from api.incubator.notifications import views as notification_views  # noqa: E402
+
+notifications_router = SimpleRouter()
+notifications_router.register("notifications", notification_views.NotificationViewSet, basename="notification")
+notifications_router.register(
+    "notification-deliveries", notification_views.DeliveryViewSet, basename="notification-delivery"
+)
+urlpatterns += [
+    path(
+        "me/notification-preferences/",
+        notification_views.MeNotificationPreferencesView.as_view(),
+        name="me-notification-preferences",
+    ),
+    *notifications_router.urls,
+]

@@ -71,6 +71,11 @@ def test_the_notifications_section_runs_one_scheduler_run_with_its_floor(db):
     text = out.getvalue().split("== notifications ==")[1]
     assert "scheduler run:" in text and "floor: its reads as raw SQL" in text and "e-mails due at once" in text
     assert "UNBOUNDED" not in text
-    made = int(text.split("events, ")[1].split(" notifications")[0].replace(",", ""))
+    row = text.split("scheduler run: ")[1]
+    made = int(row.split("events, ")[1].split(" notifications")[0].replace(",", ""))
     assert made > 0  # the busiest morning has reminders to make
+    # At two sizes of the people told, the queries beyond three per chunk are the same.
+    line = text.split("Queries beyond three per ")[1].splitlines()[0]
+    fixed = [int(part.split(" for ")[0]) for part in line.split(": ")[1].split(", ")]
+    assert "as built:" in text and len(fixed) == 2 and fixed[0] == fixed[1], line
     assert not Programme.objects.filter(code__startswith="SCALE-").exists()

@@ -369,6 +369,11 @@ ID_ROUTES: dict[str, Entry] = {
     "mentoring:venture-log": Entry(lambda o: {"venture_pk": o.venture.pk}),
     "mentoring:action-item-done": Entry(pk("action_item"), owner="tutor"),
     "notifications:read": Entry(lambda o: {"pk": _notification(o).pk}, owner="participant"),
+    **entries(
+        "api:notification-detail api:notification-read",
+        Entry(lambda o: {"pk": _notification(o).pk}, owner="participant"),
+    ),
+    "api:notification-delivery-detail": Entry(lambda o: {"pk": _notification(o).pk}, owner="admin"),
     # --- the applicant portal: the applicant's own application (pages and API)
     **entries(
         "selection:application selection:save selection:budget-add selection:invite selection:check "
