@@ -126,6 +126,9 @@ def test_an_unsigned_act_is_refused(world, signing):
 
 def test_a_file_that_is_neither_pdf_nor_p7m_is_refused(world, signing):
     refused(world, signing, b"GIF89a not a signed act", "signed_act_type", name="atto.gif")
+    refused(world, signing, b"%PDF-1.7\n garbage, no objects", "signed_act_type")
+    refused(world, signing, b"\x30\x82\x01\x00 truncated DER", "signed_act_type", name="atto.p7m")
+    refused(world, signing, signing.act[: len(signing.act) // 2], "signed_act_type")
     refused(world, signing, b"", "signed_act_empty")
 
 

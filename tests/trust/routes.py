@@ -566,6 +566,7 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
     "incubator.integrationrequest": (lambda o: o.portal.integration, "coordinator"),
     "incubator.documenttemplate": (_document_template, "coordinator"),
     "incubator.generateddocument": (_generated_document, "coordinator"),
+    "incubator.signedact": (lambda o: o.signed_act, "coordinator"),
 }
 
 
