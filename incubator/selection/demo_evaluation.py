@@ -2,19 +2,24 @@
 week ago and now under evaluation. The office wrote each criterion's guidance and score
 bands; the evaluators were assigned in bulk (two per application, balanced); two of them
 disagree sharply on one idea (flagged above the call's threshold), and the persona
-``evaluator`` still has a draft and applications to score before the deadline."""
+``evaluator`` still has a draft and applications to score before the deadline. Each idea
+answered the call's form (its lead has a ``demo-`` login): the contact person's name is an
+identifying question, and the activity plan's file carries the lead's surname, so blind
+review shows in the reading page and in ``/api/v1/evaluations/{id}/reading/``."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from incubator import services as core_services
 from incubator.demo_context import DemoContext
 from incubator.models import ApplicantKind, TeamMember, Theme
-from incubator.selection import reviews, services
+from incubator.selection import applying, office, reviews, services
 from incubator.selection.demo import _People
-from incubator.selection.models import Evaluation
+from incubator.selection.demo_portal import PDF, _user
+from incubator.selection.models import Evaluation, FormSection, Question, QuestionKind
 
 IDEAS = [
     ("Ciclofficina sociale di quartiere", Theme.CIRCULAR_ECONOMY),
@@ -69,9 +74,11 @@ def seed_blind_call(ctx: DemoContext) -> None:
             guidance=RUBRIC.get(index, ""),
             bands=[{"low": low, "high": high, "description": text} for low, high, text in BANDS],
         )
+    questions = _form(coordinator, call)
     people = _People(ctx, ctx.programme, coordinator)
     for index, (title, theme) in enumerate(IDEAS):
-        team = [(people.create(), TeamMember.TeamRole.LEAD), (people.create(), TeamMember.TeamRole.MEMBER)]
+        lead = people.create(user=_user(f"demo-blind-{index + 1}", "", ""))
+        team = [(lead, TeamMember.TeamRole.LEAD), (people.create(), TeamMember.TeamRole.MEMBER)]
         venture = core_services.venture_create(
             actor=coordinator,
             programme=ctx.programme,
@@ -84,12 +91,56 @@ def seed_blind_call(ctx: DemoContext) -> None:
             applicant_kind=ApplicantKind.ASSOCIATION,
         )
         application = services.application_create(actor=coordinator, venture=venture, call=call)
+        _answer(lead, application, questions, title)
         services.application_submit(
             actor=coordinator, application=application, at=call.opens_at + dt.timedelta(days=2 + index, hours=3)
         )
         services.application_check(actor=coordinator, application=application, answers=[], eligible=True)
     reviews.call_assign_evaluators(actor=coordinator, call=call, per_application=2)
     _score(ctx, call)
+
+
+FORM = (
+    ("idea", QuestionKind.LONG_TEXT, "Descrivi l'idea", "Describe the idea", {}),
+    ("contact", QuestionKind.SHORT_TEXT, "Nome e cognome del referente", "Contact person", {"identifying": True}),
+    ("plan", QuestionKind.FILE, "Piano delle attività (PDF)", "Activity plan (PDF)", {"file_types": ["pdf"]}),
+)
+
+
+def _form(coordinator, call) -> dict[str, Question]:
+    section = office.section_save(
+        actor=coordinator, section=FormSection(call=call, title_it="La proposta", title_en="The proposal", order=0)
+    )
+    questions = {}
+    for order, (key, kind, label_it, label_en, extra) in enumerate(FORM):
+        questions[key] = office.question_save(
+            actor=coordinator,
+            question=Question(section=section, kind=kind, label_it=label_it, label_en=label_en, order=order, **extra),
+        )
+    return questions
+
+
+def _answer(lead, application, questions: dict[str, Question], title: str) -> None:
+    """The lead answers the form (the file named after them, as applicants do) and the budget."""
+    applying.answers_save(
+        actor=lead.user,
+        application=application,
+        values={
+            f"q{questions['idea'].pk}": f"{title}: attività aperte ai residenti, con volontari formati dal progetto.",
+            f"q{questions['contact'].pk}": f"{lead.first_name} {lead.last_name}",
+        },
+    )
+    applying.answer_file_upload(
+        actor=lead.user,
+        application=application,
+        question=questions["plan"],
+        file=SimpleUploadedFile(f"Piano_{lead.last_name}.pdf", PDF),
+    )
+    # A call with a form asks for the budget too (its total within the grant range).
+    for category, description, amount in (("equipment", "Attrezzature", 18000), ("personnel", "Animatori", 22000)):
+        applying.budget_item_add(
+            actor=lead.user, application=application, category=category, description=description, amount=Decimal(amount)
+        )
 
 
 def _score(ctx: DemoContext, call) -> None:
