@@ -21,6 +21,7 @@ from incubator.funding.models import CallBudget, Grant, GrantState, Tranche, Tra
 from incubator.models import Measure, Programme
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 # States in which a grant's whole amount is committed against its measure.
 COMMITTING = (GrantState.AWARDED, GrantState.CONTRACT_SIGNED, GrantState.IN_PROGRESS, GrantState.CLOSED)
@@ -84,9 +85,10 @@ def _figures(measure: Measure) -> MeasureFigures:
         action=measure.action,
         incubation=measure.incubation,
         budget=measure.budget,
-        allocated=measure.allocated,
-        committed=measure.committed_grants + measure.paid_revoked,
-        paid=measure.paid,
+        # SQLite's sums come back without the scale: two decimals, as every amount.
+        allocated=measure.allocated.quantize(CENT),
+        committed=(measure.committed_grants + measure.paid_revoked).quantize(CENT),
+        paid=measure.paid.quantize(CENT),
     )
 
 

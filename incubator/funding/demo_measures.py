@@ -1,7 +1,7 @@
 """Demo data, step 900 ("measures"), after every other step: the three seed programmes
 side by side with their measures and funds. INNESCO's single measure (action 3.3.1, FESR,
 2,668,337 EUR; its grants, awarded in step 50, already commit against it) and its call's
-share of it; the Puglia social innovation hubs (FESR Action 3.2, 12,000,000 EUR, and FSE
+shares of it; the Puglia social innovation hubs (FESR Action 3.2, 12,000,000 EUR, and FSE
 Action 9.3, 5,400,000 EUR: the first multi-fund procedure) and Piemonte's WECARE (20 M EUR,
 15 M FSE and 5 M FESR, over five measures). Programmes and measures are found by code
 before being created (``get``-or-create), since the demo of the applicants beyond idea
@@ -90,10 +90,14 @@ def seed_measures(ctx: DemoContext) -> None:
     coordinator = ctx.users["coordinator"]
     innesco = Programme.objects.get(code=INNESCO)
     measure = _measure(ctx, innesco, "3.3.1", innesco.name[:200], Fund.FESR, "3.3.1", "2668337.00", True)
-    # The call draws on the whole measure (its grants, step 50, already commit against it).
-    for call in innesco.calls.all():
+    # Each call draws what it can award (places x maximum grant) while the measure lasts,
+    # in opening order (the rule migration 0022 applied to existing calls).
+    left = measure.budget - sum(CallBudget.objects.filter(measure=measure).values_list("amount", flat=True))
+    for call in innesco.calls.order_by("opens_at", "pk"):
         if not CallBudget.objects.filter(call=call).exists():
-            services.call_budget_set(actor=coordinator, call=call, shares={measure: measure.budget})
+            share = max(Decimal(0), min(left, call.places * call.grant_max))
+            services.call_budget_set(actor=coordinator, call=call, shares={measure: share})
+            left -= share
     for code, spec in PROGRAMMES.items():
         programme = _programme(ctx, code, spec)
         for row in spec["measures"]:

@@ -17,7 +17,7 @@ from api.base import ScopedMixin, VisibleRelatedField
 from cohorts.reports import monitoring
 from incubator import access
 from incubator.funding import services
-from incubator.funding.budget import programme_budget, with_figures
+from incubator.funding.budget import CENT, programme_budget, with_figures
 from incubator.funding.models import CallBudget
 from incubator.models import Fund, Measure, Programme
 from incubator.selection.models import Call
@@ -89,7 +89,7 @@ def _with_figures(measures) -> list[Measure]:
     """Measures with ``committed`` and ``available`` set from the annotated figures."""
     rows = []
     for measure in measures:
-        measure.committed = measure.committed_grants + measure.paid_revoked
+        measure.committed = (measure.committed_grants + measure.paid_revoked).quantize(CENT)
         measure.available = measure.budget - measure.committed
         rows.append(measure)
     return rows
