@@ -76,7 +76,8 @@ def call_create(
     **fields,
 ) -> Call:
     access.require_role(actor, programme.pk, Role.COORDINATOR)
-    _criterion_errors(criteria)
+    if criteria or fields.get("procedure") != Procedure.NEGOTIATION:  # a negotiation scores nothing
+        _criterion_errors(criteria)
     call = _save_new(Call(programme=programme, **fields))
     for order, item in enumerate(criteria):
         _save_new(
