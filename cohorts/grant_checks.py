@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import CohortEnrolment
 from cohorts.selectors import attendance_by_person
 from incubator.funding.eligibility import GrantCandidate, Problem, grant_check
+from incubator.path.models import Enrolment
 
 FIELD = "attendance"
 
@@ -30,6 +31,11 @@ def attendance_reached(candidate: GrantCandidate) -> list[Problem]:
         CohortEnrolment.objects.filter(enrolment__application=candidate.application).select_related("cohort").first()
     )
     if membership is None:
+        if (
+            candidate.application.call.procedure == "negotiation"
+            and not Enrolment.objects.filter(application=candidate.application).exists()
+        ):
+            return []  # admitted by a negotiation's agreement: no training path, no attendance to verify
         return [
             Problem(
                 "no_cohort",

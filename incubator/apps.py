@@ -18,6 +18,8 @@ SUBJECTS = (
     "accounts",
     "notifications",
     "documents",
+    "organisations",
+    "negotiation",
 )
 # Modules of each subject that register something when imported: access rules, calendar
 # sources, grant checks, the data-subject export's sections, back-office pages, reminder

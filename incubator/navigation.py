@@ -45,6 +45,7 @@ MENUS: dict[str, tuple[tuple[str, object], ...]] = {
         ("cohorts:dashboard", _("Dashboard")),
         ("selection:calls", _("Calls")),  # each call's page links to its submissions
         ("selection-calls", _("Selection board")),
+        ("negotiation:list", _("Negotiations")),
         ("cohorts:path-overview", _("Paths")),
         ("cohorts:coordinator-tutoring", _("Tutoring")),
         ("cohorts:coordinator-grants", _("Grants")),
@@ -67,10 +68,12 @@ MENUS: dict[str, tuple[tuple[str, object], ...]] = {
         ("cohorts:my-path", _("My path")),
         ("mentoring:my-tutoring", _("Tutoring")),
         ("selection:my-applications", _("My applications")),
+        ("negotiation:list", _("Negotiations")),
     ),
     APPLICANT: (
         ("selection:calls", _("Open calls")),
         ("selection:my-applications", _("My applications")),
+        ("negotiation:list", _("Negotiations")),
     ),
     ADMINISTRATOR: (
         ("admin:index", _("Back office")),

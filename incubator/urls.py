@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("incubator.selection.urls_review")),
     path("", include("incubator.notifications.urls")),
     path("", include("incubator.documents.urls")),
+    path("", include("incubator.negotiation.urls")),
 ]
 
 # The role switch of the main navigation and the footer's pages (incubator/site_views.py).

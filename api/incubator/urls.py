@@ -111,3 +111,12 @@ urlpatterns += [
     ),
     *notifications_router.urls,
 ]
+
+# Organisations, partnerships and the negotiation procedure.
+from api.incubator.negotiation import views as negotiation_views  # noqa: E402
+
+negotiation_router = SimpleRouter()
+negotiation_router.register("organisations", negotiation_views.OrganisationViewSet, basename="organisation")
+negotiation_router.register("applicants", negotiation_views.ApplicantsViewSet, basename="applicants")
+negotiation_router.register("negotiations", negotiation_views.NegotiationViewSet, basename="negotiation")
+urlpatterns += negotiation_router.urls

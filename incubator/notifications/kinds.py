@@ -34,6 +34,10 @@ class Kind(models.TextChoices):
     EVALUATION_CONFLICT = "evaluation_conflict", _("Conflict of interest declared")
     RANKING_PUBLISHED = "ranking_published", _("Ranking published")
     APPLICATION_OUTCOME = "application_outcome", _("Application outcome")
+    # negotiation
+    REVISION_REQUESTED = "revision_requested", _("Revision of the proposal requested")
+    PROPOSAL_REVISED = "proposal_revised", _("Revised proposal received")
+    NEGOTIATION_AGREED = "negotiation_agreed", _("Negotiation agreed")
     # training
     SESSION_SCHEDULED = "session_scheduled", _("Training session scheduled")
     SESSION_MOVED = "session_moved", _("Training session moved")
@@ -164,6 +168,18 @@ TEXTS: dict[str, KindText] = {
     Kind.TUTORING_NOTES: KindText(
         _("New notes from your tutor"),
         _("Your tutor logged the session of %(on)s with notes for %(venture)s."),
+    ),
+    Kind.REVISION_REQUESTED: KindText(
+        _("The office asks you to revise your proposal"),
+        _("The office asks for a revision of the proposal to “%(call)s”. The notes are on the negotiation page."),
+    ),
+    Kind.PROPOSAL_REVISED: KindText(
+        _("A revised proposal was submitted"),
+        _("Version %(version)s of a proposal to “%(call)s” was submitted."),
+    ),
+    Kind.NEGOTIATION_AGREED: KindText(
+        _("The negotiation is concluded"),
+        _("The negotiation of the proposal to “%(call)s” ended in an agreement."),
     ),
     Kind.GRANT_AWARDED: KindText(
         _("News about your grant"),

@@ -12,6 +12,11 @@ from incubator.models import MONEY, Programme, Venture
 from incubator.selection.querysets import ApplicationQuerySet, CallQuerySet
 
 
+class Procedure(models.TextChoices):
+    SCORING = "scoring", _("Scoring and ranking")
+    NEGOTIATION = "negotiation", _("Negotiation (co-design)")
+
+
 class Call(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
@@ -38,6 +43,29 @@ class Call(models.Model):
         _("blind review"),
         default=False,
         help_text=_("Evaluators do not see applicants' names, tax codes, e-mails or team names."),
+    )
+    procedure = models.CharField(
+        _("procedure"),
+        max_length=12,
+        choices=Procedure.choices,
+        default=Procedure.SCORING,
+        help_text=_("Negotiation: co-design meetings and revised proposals up to an agreement, instead of a ranking."),
+    )
+    # Who may apply as an organisation (incubator.selection.partnerships checks them at submission).
+    eligible_organisation_kinds = models.JSONField(
+        _("organisation kinds that may apply"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: the call is not restricted by kind of organisation."),
+    )
+    min_population = models.PositiveIntegerField(
+        _("municipalities over (residents)"),
+        null=True,
+        blank=True,
+        help_text=_("An applying municipality must have more residents than this."),
+    )
+    eligible_company_sizes = models.JSONField(
+        _("company size classes that may apply"), default=list, blank=True, help_text=_("Empty: any size class.")
     )
     disagreement_threshold = models.DecimalField(
         _("disagreement threshold"),
@@ -162,6 +190,15 @@ class Application(models.Model):
         Venture, on_delete=models.PROTECT, related_name="applications", verbose_name=_("venture")
     )
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    # The applying organisation (the lead applicant of a partnership); empty for people.
+    organisation = models.ForeignKey(
+        "incubator.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("applicant organisation"),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
     )
@@ -321,6 +358,7 @@ class Moderation(models.Model):
 
 
 # The applicant portal's models (forms, answers, snapshots, integration requests).
+from incubator.selection.partner_models import ApplicationPartner, PartnerRole  # noqa: E402, F401
 from incubator.selection.portal_models import (  # noqa: E402, F401
     Answer,
     BudgetCategory,

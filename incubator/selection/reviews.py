@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from incubator import access, audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
 from incubator.models import Role, RoleAssignment, TeamMember, User
-from incubator.selection.models import Application, Call, Criterion, Evaluation, Moderation, ScoreBand
+from incubator.organisations.models import OrganisationMember
+from incubator.selection.models import (
+    Application,
+    ApplicationPartner,
+    Call,
+    Criterion,
+    Evaluation,
+    Moderation,
+    ScoreBand,
+)
 from incubator.selection.models import ApplicationState as S
 from incubator.selection.services import _decimal, _locked, _transition, evaluator_assign
 
@@ -67,12 +76,35 @@ def _evaluators_of(call: Call) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
+def _affiliated_users(applications: list[Application]) -> list[tuple[int, int]]:
+    """(application id, user id) of the members of each application's organisation and
+    partners: two queries whatever the number of applications."""
+    organisations: dict[int, set[int]] = {}
+    for application in applications:
+        if application.organisation_id:
+            organisations.setdefault(application.organisation_id, set()).add(application.pk)
+    for application_id, organisation_id in ApplicationPartner.objects.filter(
+        application__in=[a.pk for a in applications]
+    ).values_list("application_id", "organisation_id"):
+        organisations.setdefault(organisation_id, set()).add(application_id)
+    if not organisations:
+        return []
+    return [
+        (application_id, user_id)
+        for organisation_id, user_id in OrganisationMember.objects.filter(
+            organisation_id__in=organisations
+        ).values_list("organisation_id", "user_id")
+        for application_id in organisations[organisation_id]
+    ]
+
+
 @transaction.atomic
 def call_assign_evaluators(*, actor, call: Call, per_application: int) -> dict[str, Any]:
     """Gives every eligible or under-evaluation application of the call ``per_application``
     active (not recused) evaluators, choosing the least loaded evaluator of the programme
     first. Skipped: evaluators already on the application (a declared conflict stays
-    declared) and members of the applicant's team. Returns what was assigned and the
+    declared), members of the applicant's team and members of the applying organisation or
+    of any of its partners (issue #15). Returns what was assigned and the
     applications that could not be completed."""
     call = Call.objects.select_for_update().get(pk=call.pk)
     access.require_role(actor, call.programme_id, Role.COORDINATOR)
@@ -99,6 +131,9 @@ def call_assign_evaluators(*, actor, call: Call, per_application: int) -> dict[s
         venture__in=[a.venture_id for a in applications], person__user__isnull=False
     ).values_list("venture_id", "person__user_id"):
         team.setdefault(venture_id, set()).add(user_id)
+    affiliated: dict[int, set[int]] = {}
+    for application_id, user_id in _affiliated_users(applications):
+        affiliated.setdefault(application_id, set()).add(user_id)
     assigned, short = [], []
     for application in applications:
         needed = per_application - active[application.pk]
@@ -106,7 +141,9 @@ def call_assign_evaluators(*, actor, call: Call, per_application: int) -> dict[s
             candidates = [
                 e
                 for e in evaluators
-                if e.pk not in taken.get(application.pk, set()) and e.pk not in team.get(application.venture_id, set())
+                if e.pk not in taken.get(application.pk, set())
+                and e.pk not in team.get(application.venture_id, set())
+                and e.pk not in affiliated.get(application.pk, set())
             ]
             if not candidates:
                 short.append(application.pk)

@@ -17,7 +17,7 @@ from incubator import access, audit
 from incubator.exceptions import DomainError, NotPermitted, TransitionNotAllowed
 from incubator.models import Programme, Role, TeamMember, User, Venture
 from incubator.path.services import _enrolment_create
-from incubator.selection import notices, submission
+from incubator.selection import notices, partnerships, submission
 from incubator.selection.models import (
     Application,
     Call,
@@ -26,6 +26,7 @@ from incubator.selection.models import (
     Criterion,
     Evaluation,
     IntegrationRequest,
+    Procedure,
     Score,
 )
 from incubator.selection.models import ApplicationState as S
@@ -37,7 +38,8 @@ OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.ELIGIBLE, S.UNDER_EVALUATION, S
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),
     S.SUBMITTED: frozenset({S.ELIGIBLE, S.INELIGIBLE}),
-    S.ELIGIBLE: frozenset({S.UNDER_EVALUATION}),
+    # Admitted straight from eligible only by a negotiation's agreement (application_admit_negotiated).
+    S.ELIGIBLE: frozenset({S.UNDER_EVALUATION, S.ADMITTED}),
     S.UNDER_EVALUATION: frozenset({S.EVALUATED}),
     # Back to evaluation only when a coordinator replaces a recused evaluator (reviews).
     S.EVALUATED: frozenset({S.ADMITTED, S.WAITLISTED, S.REJECTED, S.UNDER_EVALUATION}),
@@ -74,7 +76,8 @@ def call_create(
     **fields,
 ) -> Call:
     access.require_role(actor, programme.pk, Role.COORDINATOR)
-    _criterion_errors(criteria)
+    if criteria or fields.get("procedure") != Procedure.NEGOTIATION:  # a negotiation scores nothing
+        _criterion_errors(criteria)
     call = _save_new(Call(programme=programme, **fields))
     for order, item in enumerate(criteria):
         _save_new(
@@ -234,6 +237,7 @@ def application_submit(*, actor, application: Application, at: dt.datetime | Non
     if application.state != S.DRAFT:
         # Two tabs submitting at once: the second finds the row (locked above) submitted.
         raise TransitionNotAllowed(_("This application has already been submitted."))
+    partnerships.require_applicant_allowed(application)
     missing = submission.missing_by_section(application)
     if missing:
         raise DomainError(
@@ -587,6 +591,9 @@ def application_decide(
             code="invalid",
             field="decision",
         )
+    if application.state == S.ELIGIBLE:
+        # Eligible -> admitted is the negotiation's path; a decision follows the evaluation.
+        raise TransitionNotAllowed(_("The application has not been evaluated yet."))
     if application.rank is None and application.state in (S.EVALUATED, S.WAITLISTED):
         raise DomainError(_("Compute the ranking before deciding."), code="not_ranked", field="decision")
     if decision == Decision.REJECT and not reason.strip():
@@ -621,6 +628,27 @@ def application_decide(
             actor=actor, application=application, starts_on=starts_on or timezone.localdate(), ends_on=ends_on
         )
     return application
+
+
+@transaction.atomic
+def application_admit_negotiated(*, actor, application: Application, reason: str) -> Application:
+    """Admission by agreement (``incubator.negotiation``): an eligible application of a
+    negotiation call is admitted without a ranking. No accompaniment path is opened: a
+    negotiated project is not an incubated venture."""
+    application = _locked(application)
+    access.require_role(actor, application.call.programme_id, Role.COORDINATOR)
+    if application.call.procedure != Procedure.NEGOTIATION:
+        raise TransitionNotAllowed(_("Only a negotiation call admits by agreement."))
+    if application.state != S.ELIGIBLE:
+        raise TransitionNotAllowed(_("Only an application found eligible can be admitted by agreement."))
+    return _transition(
+        actor=actor,
+        application=application,
+        to=S.ADMITTED,
+        reason=reason,
+        verb="application.admitted_by_agreement",
+        decision_reason=reason,
+    )
 
 
 @transaction.atomic

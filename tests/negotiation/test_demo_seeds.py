@@ -1,0 +1,72 @@
+"""The seed programmes run their own flows end to end, as ``seed_demo`` builds them:
+the Puglia hubs by negotiation (two municipalities over 20,000 residents, one
+partnership, one negotiation to the grant) and WECARE by scoring (a company-welfare call
+answered by a company, ranked and admitted). INNESCO's flow is tested in tests/selection."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from incubator.demo_context import DemoContext
+from incubator.funding.models import Grant
+from incubator.models import RoleAssignment
+from incubator.negotiation import demo_seeds
+from incubator.negotiation.models import Negotiation
+from incubator.selection.demo import create_personas
+from incubator.selection.models import Application, ApplicationPartner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ctx():
+    context = DemoContext(rng=random.Random(19), today=timezone.localdate())
+    create_personas(context)
+    return context
+
+
+def test_puglia_hubs_negotiate_with_two_municipalities_to_a_grant(ctx):
+    demo_seeds.seed_puglia(ctx)
+    applications = Application.objects.filter(call__programme__code="PUGLIA-HUBS").select_related("organisation")
+    assert {a.organisation.kind for a in applications} == {"municipality"}
+    assert all(a.organisation.population > 20000 for a in applications)
+    assert applications.count() == 2 and {a.call.procedure for a in applications} == {"negotiation"}
+    shares = ApplicationPartner.objects.filter(application__in=applications)
+    assert sorted(str(p.budget_share) for p in shares) == ["15.00", "25.00", "60.00"]
+    lecce = Negotiation.objects.get(application__organisation__name="Comune di Lecce")
+    assert lecce.state == "granted" and lecce.versions.count() == 2 and lecce.meetings.count() == 2
+    grant = Grant.objects.get(application=lecce.application)
+    assert grant.amount == 280000 and grant.undertaking == lecce.application.organisation.tax_code
+    assert lecce.application.state == "admitted" and lecce.application.rank is None
+    brindisi = Negotiation.objects.get(application__organisation__name="Comune di Brindisi")
+    assert brindisi.state == "revision_requested"
+    assert RoleAssignment.objects.filter(user=ctx.users["coordinator"], programme__code="PUGLIA-HUBS").exists()
+
+
+def test_wecare_company_welfare_call_answered_by_a_company(ctx):
+    demo_seeds.seed_wecare(ctx)
+    (application,) = Application.objects.filter(call__programme__code="WECARE").select_related("organisation", "call")
+    assert application.organisation.kind == "company" and application.organisation.company_size == "medium"
+    assert application.call.eligible_organisation_kinds == ["company"]
+    assert application.state == "admitted" and application.rank == 1 and application.score == 16
+    assert RoleAssignment.objects.filter(user=ctx.users["coordinator"], programme__code="WECARE").exists()
+
+
+def test_the_steps_run_after_the_others_and_reuse_a_programme_by_code(ctx):
+    assert [order for order, _step in demo_seeds.DEMO_STEPS] == [800, 801]
+    from incubator import services as core_services
+    from incubator.models import Fund
+
+    core_services.programme_create(
+        actor=ctx.users["admin"],
+        code="WECARE",
+        name="WECARE (from the measures step)",
+        fund=Fund.FSE,
+        budget=20000000,
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2029, 12, 31),
+    )
+    demo_seeds.seed_wecare(ctx)
+    assert Application.objects.filter(call__programme__name="WECARE (from the measures step)").count() == 1
