@@ -123,6 +123,11 @@ def cached_validators(feed: CalendarFeed, feed_version: int, now: dt.datetime | 
     return cache.get(_key(feed, feed_version, now, "validators"))
 
 
+def forget(feed: CalendarFeed, feed_version: int, now: dt.datetime | None = None) -> None:
+    """Drops the cached body and validators of this version (the benchmark times a build)."""
+    cache.delete_many([_key(feed, feed_version, now, part) for part in ("validators", "body")])
+
+
 def rendered(feed: CalendarFeed, feed_version: int, now: dt.datetime | None = None) -> tuple[Validators, bytes]:
     """The feed's body and validators at this version: from the cache, else built (and
     cached for the next request of the day)."""

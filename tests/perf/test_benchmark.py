@@ -21,8 +21,8 @@ def output(db):
         repeat=1,
         export_rows=1500,
         import_rows=120,
-        # The demo's tutors have ~10 sessions in the feed's window; the scale build at 0.02 has
-        # none there since today's merges (to investigate in bench/scale_activity.py).
+        # A tutor of the 0.02 build has ten to twenty events in the feed's window (its few
+        # tutoring sessions are spread over the year, as the full build's weekly ones are).
         feed_events=10,
         stdout=out,
     )
@@ -43,7 +43,9 @@ def test_every_section_prints_its_figures_and_floors(output):
     assert "import machinery" in output and "floor: bulk_create" in output and "All or nothing: kept" in output
     # The feed, and its conditional request answered 304.
     assert "full feed:" in output and "If-None-Match" in output
-    assert output.split("If-None-Match: the ETag")[1].split()[0] == "304"
+    status, queries = output.split("If-None-Match: the ETag")[1].split()[:2]
+    assert (status, int(queries) <= 2) == ("304", True)
+    assert "full feed, from the cache" in output
     # Deep pages of the three largest lists, by cursor.
     for route in ("/api/v1/attendance/", "/api/v1/tutoring-sessions/", "/api/v1/training-sessions/"):
         assert route in output.split("== pages ==")[1]
