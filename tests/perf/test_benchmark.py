@@ -76,3 +76,21 @@ def test_the_notifications_section_runs_one_scheduler_run_with_its_floor(db):
     made = int(text.split("events, ")[1].split(" notifications")[0].replace(",", ""))
     assert made > 0  # the busiest morning has reminders to make
     assert not Programme.objects.filter(code__startswith="SCALE-").exists()
+
+
+def test_the_portal_section_measures_the_call_page_a_submission_and_an_evaluators_list(db):
+    out = io.StringIO()
+    call_command("benchmark", scale=0.02, repeat=1, only=["portal"], stdout=out)
+    text = out.getvalue().split("== portal ==")[1]
+    lines = [line.strip() for line in text.splitlines()]
+
+    def row(start: str) -> list[str]:
+        (found,) = [line for line in lines if line.startswith(start)]
+        return found.split()
+
+    cached, forgotten = row("public call page 200"), row("the same, cache forgotten")
+    # From the cache the page reads nothing of the call; forgotten, the call, documents, FAQ.
+    assert int(cached[-3]) < int(forgotten[-4]), (cached, forgotten)
+    assert row("application submission")[-1].endswith("x")
+    assert row("evaluator's list 200")[-1].endswith("x")
+    assert not Programme.objects.filter(code__startswith="SCALE-").exists()
