@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.access import session_ids_run_by
+from cohorts import access as cohort_access
 from cohorts.models import Attendance, AttendanceStatus, TrainingSession
 from cohorts.selectors import session_day, session_roster
-from incubator import access, audit
+from incubator import audit
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import Person, Role
+from incubator.models import Person
 
 
 @dataclass
@@ -123,12 +123,10 @@ def _clean_mark(index: int, item: Mapping[str, Any], session_minutes: int) -> tu
     return person_id, status, minutes, note
 
 
-def _check_session(actor, session: TrainingSession, runs: set[int], now) -> None:
-    """Who may mark the register (the programme's coordinators, the session's trainers
-    while they hold the role) and whether it can be marked."""
-    programme_id = session.cohort.programme_id
-    coordinates = access.has_role(actor, programme_id, Role.COORDINATOR)
-    if not coordinates and not (programme_id in access.programmes(actor, Role.TUTOR) and session.pk in runs):
+def _check_session(actor, session: TrainingSession, now) -> None:
+    """Who may mark the register (``cohorts.access``: the programme's coordinators, no
+    query; the session's trainers while they hold the role) and whether it can be marked."""
+    if not cohort_access.may_take_attendance(actor, session):
         raise NotPermitted()
     if session.is_cancelled:
         raise DomainError(
@@ -164,11 +162,6 @@ def attendance_mark_registers(
         .filter(pk__in=ids)
         .order_by("pk")
     }
-    runs: set[int] = set()
-    if any(not access.has_role(actor, s.cohort.programme_id, Role.COORDINATOR) for s in locked.values()):
-        runs = set(
-            session_ids_run_by(actor).filter(trainingsession_id__in=ids).values_list("trainingsession_id", flat=True)
-        )
     # (session, person) -> (status, minutes, note): the marks as they stand, then as marked.
     state = {
         (session_id, person_id): (status, minutes, note or "")
@@ -190,7 +183,7 @@ def attendance_mark_registers(
         try:
             if session is None:
                 raise NotPermitted()
-            _check_session(actor, session, runs, now)
+            _check_session(actor, session, now)
             if not marks:
                 raise DomainError(_("Give at least one mark."), code="required", field="marks")
             # Sessions of a cohort on the same day share the roster.
