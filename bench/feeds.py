@@ -1,10 +1,13 @@
 """A tutor's calendar feed of about 500 events (``/calendar/<token>.ics``), fetched as a
 calendar application does: the whole feed, then again with ``If-None-Match`` (answered
 304 Not Modified, no body). The floor is the feed's own row queries run again as raw SQL
-with the rows encoded; the goal is absolute (under 100 ms)."""
+with the rows encoded; the goal is absolute (under 100 ms built). The feed's body is cached
+under its version (``incubator.calendar.sources.rendered``): the built figure forgets it
+first; the 304s read only the token, the version and the cached validators."""
 
 from collections.abc import Callable
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -16,6 +19,8 @@ from incubator.models import Role, User
 from mentoring.models import TutoringSession
 
 GOAL_MS = 100.0
+GOAL_304_QUERIES = 2
+GOAL_304_SHARE = 0.10
 
 
 def busiest_tutor(target: int) -> tuple[User, int, int] | None:
@@ -44,8 +49,9 @@ def busiest_tutor(target: int) -> tuple[User, int, int] | None:
 
 def run(settings: Settings, out: Callable[[str], None]) -> dict[str, float]:
     out(
-        f"Calendar feed of about {settings.feed_events} events (a tutor's), and the same request made "
-        f"conditional (If-None-Match). Goal: under {GOAL_MS:.0f} ms, and 304 Not Modified."
+        f"Calendar feed of about {settings.feed_events} events (a tutor's): built (no cached body), from the "
+        f"cache, and the conditional requests. Goal: under {GOAL_MS:.0f} ms built; 304 in at most "
+        f"{GOAL_304_QUERIES} queries and {GOAL_304_SHARE:.0%} of the built feed's time."
     )
     found = busiest_tutor(settings.feed_events)
     if found is None:
@@ -61,45 +67,80 @@ def run(settings: Settings, out: Callable[[str], None]) -> dict[str, float]:
             Q(revoked_at__isnull=True), kind=CalendarFeed.Kind.TUTOR, programme_id=programme_id, user=tutor
         ).first() or CalendarFeed.objects.create(kind=CalendarFeed.Kind.TUTOR, programme_id=programme_id, user=tutor)
         url = reverse("calendar-feed", kwargs={"token": feed.token})
-        first = anonymous.get(url)
+        version = calendar.version(feed)
+
+        def built():
+            # The cached body of this version forgotten: the request reads and writes the events.
+            calendar.forget(feed, version)
+            return anonymous.get(url)
+
+        first = built()
         body = b"".join(first) if first.streaming else first.content
         with recording() as recorder:
-            anonymous.get(url)
-        full = median_ms(lambda: anonymous.get(url), settings.repeat)
+            built()
+        full = median_ms(built, settings.repeat)
         statements = recorder.row_queries()
         floor = median_ms(lambda: raw_fetch_and_encode(statements), settings.repeat)
+        anonymous.get(url)  # cached again
+        with recording() as cached_recorder:
+            anonymous.get(url)
+        cached_ms = median_ms(lambda: anonymous.get(url), settings.repeat)
         tag = first["ETag"]
-        conditional = anonymous.get(url, headers={"if-none-match": tag})
+        with recording() as conditional_recorder:
+            conditional = anonymous.get(url, headers={"if-none-match": tag})
         cond_ms = median_ms(lambda: anonymous.get(url, headers={"if-none-match": tag}), settings.repeat)
-        since = anonymous.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        with recording() as since_recorder:
+            since = anonymous.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        since_ms = median_ms(
+            lambda: anonymous.get(url, headers={"if-modified-since": first["Last-Modified"]}), settings.repeat
+        )
         transaction.set_rollback(True)
     vevents = body.count(b"BEGIN:VEVENT")
+
+    def conditional_ok(response, recorder) -> bool:
+        return response.status_code == 304 and recorder.count <= GOAL_304_QUERIES
+
     table = Table(("what", 44), ("status", 6), ("queries", 7), ("ms", 7), ("floor ms", 8), ("", 9))
     table.add(
-        f"full feed: {vevents} events, {len(body) // 1024} KB",
+        f"full feed, built: {vevents} events, {len(body) // 1024} KB",
         first.status_code,
         recorder.count,
         fmt_ms(full),
         fmt_ms(floor),
         verdict(full < GOAL_MS),
     )
+    table.add("full feed, from the cache", 200, cached_recorder.count, fmt_ms(cached_ms), "-", "")
     table.add(
         "If-None-Match: the ETag",
         conditional.status_code,
-        "-",
+        conditional_recorder.count,
         fmt_ms(cond_ms),
         "-",
-        verdict(conditional.status_code == 304),
+        verdict(conditional_ok(conditional, conditional_recorder) and cond_ms <= GOAL_304_SHARE * full),
     )
     table.add(
-        "If-Modified-Since: the Last-Modified", since.status_code, "-", "-", "-", verdict(since.status_code == 304)
+        "If-Modified-Since: the Last-Modified",
+        since.status_code,
+        since_recorder.count,
+        fmt_ms(since_ms),
+        "-",
+        verdict(conditional_ok(since, since_recorder) and since_ms <= GOAL_304_SHARE * full),
     )
     out(str(table))
     out(
         f"Feed of {tutor.username} ({events} events in the window {calendar.WINDOW_PAST.days} days back to "
-        f"{calendar.WINDOW_AHEAD.days} ahead); Cache-Control: {first.get('Cache-Control', '-')}."
+        f"{calendar.WINDOW_AHEAD.days} ahead); Cache-Control: {first.get('Cache-Control', '-')}. The 304 reads "
+        f"the token and the programme's last audit event (the feed's version), and the validators from the "
+        f"cache ({cache_backend()}); 304 at {cond_ms / full:.0%} of the built feed's time."
     )
     figures["feed_ms"] = full
+    figures["cached_ms"] = cached_ms
+    figures["conditional_ms"] = cond_ms
+    figures["conditional_queries"] = conditional_recorder.count
     figures["events"] = vevents
     figures["conditional_status"] = conditional.status_code
     return figures
+
+
+def cache_backend() -> str:
+    return django_settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]

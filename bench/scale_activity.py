@@ -15,6 +15,7 @@ from bench.scale_rows import (
     SESSION_MINUTES,
     TUTORING_HOURS,
     TUTORING_MINUTES,
+    Plan,
     _at,
     _Cohort,
     _insert,
@@ -334,13 +335,16 @@ class ActivityBuilder:
         profile_of_user = {p.user_id: p for p in profiles}
         band_rate = {b.pk: b.hourly_rate for b in bands}
         weeks = plan.tutoring_per_enrolment
+        # Fewer sessions (a small build) are spread over the same year, so that a cohort
+        # that began months ago still has tutoring in the calendar feed's window.
+        every = max(1, round(Plan.tutoring_per_enrolment / weeks))
         assignments, plan_rows = [], []
         tutor_iter = iter(tutor_users)
         for c in cohorts:
             for group in itertools.batched(c.enrolments, plan.ventures_per_tutor):
                 profile = profile_of_user[next(tutor_iter).pk]
                 for slot, enrolment in enumerate(group):
-                    ends_on = enrolment.starts_on + dt.timedelta(days=7 * weeks + 6)
+                    ends_on = enrolment.starts_on + dt.timedelta(days=7 * every * weeks + 6)
                     if enrolment.exited_on is not None:
                         ends_on = min(ends_on, enrolment.exited_on)
                     assignment = Assignment(
@@ -362,7 +366,7 @@ class ActivityBuilder:
                 first += dt.timedelta(days=7)
             hour = TUTORING_HOURS[(slot // 5) % len(TUTORING_HOURS)]
             for week in range(weeks):
-                day = first + dt.timedelta(days=7 * week)
+                day = first + dt.timedelta(days=7 * every * week)
                 if day > assignment.ends_on:
                     break
                 minutes = rng.choice(TUTORING_MINUTES)

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from bench import backoffice, documents, exports, feeds, imports, lists, notifications, pages, report
+from bench import backoffice, documents, exports, feeds, imports, lists, notifications, pages, portal, report
 from bench.common import Settings
 
 Section = Callable[[Settings, Callable[[str], None]], object]
@@ -17,4 +17,5 @@ SECTIONS: dict[str, Section] = {
     "admin": backoffice.run,
     "notifications": notifications.run,
     "documents": documents.run,
+    "portal": portal.run,
 }

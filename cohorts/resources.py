@@ -81,10 +81,10 @@ class AttendanceResource(ServiceResource):
     """One row per mark: ``session`` and ``person`` are ids (the columns between them only
     help the reader); ``status`` is a code, its label, or P / A / G.
 
-    Batched: the rows of one session are marked with one ``attendance_mark_bulk`` call
-    (the register's own service), so a 2,000-row file is a few dozen service calls, not
-    2,000. A person given twice for a session is marked twice, in file order, as a row by
-    row import would."""
+    Batched: the whole file is one ``attendance_mark_registers`` call (the registers' own
+    service, its rules checked for all the sessions at once and the marks written by one
+    upsert), not a call per row or per session. A person given twice for a session is
+    marked twice, in file order, as a row by row import would."""
 
     batched = True
 
@@ -125,11 +125,30 @@ class AttendanceResource(ServiceResource):
         super().__init__(**kwargs)
         self._sessions: dict[int, TrainingSession | None] = {}
 
+    def record_repr(self, record) -> str:
+        # ``str(mark)`` translates the status label on every row: once per import here.
+        return f"{record.person} - {self._status_labels[record.status]}"
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._status_labels = {code: str(label) for code, label in AttendanceStatus.choices}
+        # The sessions of the whole file looked up at once, within the user's reach.
+        ids = set()
+        for raw in dataset["session"] if "session" in (dataset.headers or []) else ():
+            try:
+                ids.add(self.fields["session"].widget.clean(raw))
+            except (ValueError, TypeError, ArithmeticError):  # the row's own check names it
+                continue
+        ids.discard(None)
+        found = {
+            s.pk: s for s in access.visible(self.actor, TrainingSession).filter(pk__in=ids).select_related("cohort")
+        }
+        self._sessions = {pk: found.get(pk) for pk in ids}
+
     def clean_session(self, value, values):
         if value is None:
             raise ValueError(gettext("This field is required."))
-        # A file has many rows per session: each session is looked up once.
-        if value not in self._sessions:
+        if value not in self._sessions:  # not read before the import (never, in a file)
             visible = access.visible(self.actor, TrainingSession).select_related("cohort")
             self._sessions[value] = visible.filter(pk=value).first()
         if self._sessions[value] is None:
@@ -149,35 +168,50 @@ class AttendanceResource(ServiceResource):
     def save_batch(self, rows):
         outcome = BatchOutcome()
         groups = _groups(rows)
-        for done, (session, group) in enumerate(groups):
-            self.report(done, len(groups), phase=(0.5, 1.0), every=1)
-            marks = [
-                {
-                    "person": values["person"],
-                    "status": values["status"],
-                    "minutes_attended": values.get("minutes_attended"),
-                    "note": values.get("note", ""),
-                }
-                for _number, values in group
-            ]
-            try:
-                result = services.attendance_mark_bulk(actor=self.actor, session=session, marks=marks)
-            except services.MarkError as exc:
-                outcome.refused[group[exc.position - 1][0]] = ValidationError({exc.column: [exc.detail]})
-                continue
-            except ValidationError as exc:  # the session's own refusal: every row of it
-                outcome.refused.update({number: exc for number, _values in group})
-                continue
-            except NotPermitted as exc:
-                refusal = ValidationError({NON_FIELD_ERRORS: [exc.message]})
-                outcome.refused.update({number: refusal for number, _values in group})
-                continue
-            records = {
-                mark.person_id: mark
-                for mark in Attendance.objects.filter(
-                    session=session, person_id__in=[values["person"] for _number, values in group]
-                ).select_related("session__module", "person")
-            }
+        registers = [
+            (
+                session,
+                [
+                    {
+                        "person": values["person"],
+                        "status": values["status"],
+                        "minutes_attended": values.get("minutes_attended"),
+                        "note": values.get("note", ""),
+                    }
+                    for _number, values in group
+                ],
+            )
+            for session, group in groups
+        ]
+        self.report(0, 1, phase=(0.5, 1.0), every=1)
+        try:
+            results = services.attendance_mark_registers(actor=self.actor, registers=registers)
+        except services.RegistersRefused as refused:
+            for position, exc in refused.refusals.items():
+                group = groups[position][1]
+                if isinstance(exc, services.MarkError):
+                    outcome.refused[group[exc.position - 1][0]] = ValidationError({exc.column: [exc.detail]})
+                elif isinstance(exc, NotPermitted):
+                    refusal = ValidationError({NON_FIELD_ERRORS: [exc.message]})
+                    outcome.refused.update({number: refusal for number, _values in group})
+                else:  # the session's own refusal: every row of it
+                    outcome.refused.update({number: exc for number, _values in group})
+            return outcome
+        self.report(1, 2, phase=(0.5, 1.0), every=1)  # written; what remains is telling each row
+        # The marks as written, read once for the whole file (the admin log and the preview
+        # show each row's record).
+        sessions = {session.pk for session, _group in groups}
+        people = {values["person"] for _number, values in rows}
+        # Each session once (with its module, for the preview), not once per mark.
+        by_pk = {
+            session.pk: session
+            for session in TrainingSession.objects.filter(pk__in=sessions).select_related("cohort", "module")
+        }
+        records = {}
+        for mark in Attendance.objects.filter(session_id__in=sessions, person_id__in=people).select_related("person"):
+            mark.session = by_pk[mark.session_id]
+            records[(mark.session_id, mark.person_id)] = mark
+        for (session, group), result in zip(groups, results, strict=True):
             created, updated = set(result.created), set(result.updated)
             for number, values in group:
                 person = values["person"]
@@ -188,7 +222,7 @@ class AttendanceResource(ServiceResource):
                     if person in updated
                     else RowResult.IMPORT_TYPE_SKIP
                 )
-                outcome.written[number] = (records[person], kind)
+                outcome.written[number] = (records[(session.pk, person)], kind)
         return outcome
 
     def filter_export(self, queryset, **kwargs):

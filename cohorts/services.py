@@ -5,7 +5,6 @@ what two people may change at once, and records an audit event."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,22 +14,25 @@ from django.utils.translation import gettext as _
 
 from cohorts import access as cohort_access
 from cohorts import notices
+from cohorts.marking import MarkError as MarkError
+from cohorts.marking import MarkingResult as MarkingResult
+from cohorts.marking import RegistersRefused as RegistersRefused
+from cohorts.marking import attendance_mark_bulk as attendance_mark_bulk
+from cohorts.marking import attendance_mark_registers as attendance_mark_registers
 from cohorts.models import (
     DEFAULT_MODULES,
     Attendance,
-    AttendanceStatus,
     Cohort,
     CohortEnrolment,
     CurriculumModule,
     ModuleMode,
     TrainingSession,
 )
-from cohorts.selectors import session_roster
 from incubator import access, audit
 from incubator.calendar import services as incubator_services
 from incubator.calendar.models import CalendarFeed
 from incubator.exceptions import DomainError, NotPermitted
-from incubator.models import Person, Programme, Role, User
+from incubator.models import Programme, Role, User
 from incubator.path.models import Enrolment, EnrolmentStatus
 from incubator.selection.models import ApplicationState, Call
 
@@ -529,178 +531,7 @@ def session_cancel(*, actor, session: TrainingSession, reason: str) -> TrainingS
     return session
 
 
-# --- attendance --------------------------------------------------------------------------
-
-
-@dataclass
-class MarkingResult:
-    """What a bulk marking changed, by person id (``unchanged`` marks were not rewritten)."""
-
-    session: TrainingSession
-    created: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-
-
-class MarkError(DomainError):
-    """A refused mark: ``field`` is ``marks`` with the mark's position in the message (as the
-    API shows it); ``position``, ``column`` and ``detail`` let an importer name the file's
-    row and column instead."""
-
-    def __init__(self, position: int, column: str, detail: str, code: str):
-        super().__init__(_("Row %(row)s: %(message)s") % {"row": position, "message": detail}, code=code, field="marks")
-        self.position, self.column, self.detail = position, column, detail
-
-
-def _person_id(value) -> int | None:
-    if isinstance(value, Person):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _whole_minutes(raw) -> int | None | bool:
-    """``None`` for no minutes, the whole number given, or ``False`` if it is not one."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        return False
-    try:
-        number = Decimal(str(raw).strip())
-    except InvalidOperation:
-        return False
-    if not number.is_finite() or number != number.to_integral_value():
-        return False
-    return int(number)
-
-
-def _clean_mark(index: int, item: Mapping[str, Any], session_minutes: int) -> tuple[int, str, int | None, str]:
-    """One requested mark as (person id, status, minutes, note), or a MarkError."""
-    person_id = _person_id(item.get("person"))
-    if person_id is None:
-        raise MarkError(index, "person", _("say who the mark is for."), "required")
-    status = item.get("status")
-    if status not in AttendanceStatus.values:
-        raise MarkError(
-            index,
-            "status",
-            _("the status must be one of %(choices)s.") % {"choices": ", ".join(AttendanceStatus.values)},
-            "invalid",
-        )
-    minutes = _whole_minutes(item.get("minutes_attended"))
-    if minutes is False:
-        raise MarkError(index, "minutes_attended", _("minutes must be a whole number."), "invalid")
-    if status == AttendanceStatus.PARTIAL:
-        if minutes is None or minutes <= 0:
-            raise MarkError(
-                index, "minutes_attended", _("a partial attendance needs the minutes attended."), "minutes_required"
-            )
-        if minutes > session_minutes:
-            raise MarkError(
-                index,
-                "minutes_attended",
-                _("%(minutes)s minutes is more than the session's %(length)s.")
-                % {"minutes": minutes, "length": session_minutes},
-                "minutes_over_length",
-            )
-    elif minutes is not None:
-        raise MarkError(
-            index, "minutes_attended", _("minutes are recorded only for a partial attendance."), "minutes_not_partial"
-        )
-    note = (item.get("note") or "").strip()
-    if len(note) > 300:
-        raise MarkError(index, "note", _("the note is longer than 300 characters."), "too_long")
-    return person_id, status, minutes, note
-
-
-@transaction.atomic
-def attendance_mark_bulk(*, actor, session: TrainingSession, marks: Iterable[Mapping[str, Any]]) -> MarkingResult:
-    """Marks any part of a session's roster in one go: each item is ``{"person", "status",
-    "minutes_attended" (partial only), "note"}``. Marking again with the same values
-    changes nothing (idempotent). Refused whole, naming the row, for: a cancelled or
-    not yet started session, someone not on the roster, minutes over the session's
-    length, a person given twice.
-
-    The session row is locked first, so two trainers submitting at once are applied one
-    after the other; the upsert on the (session, person) unique constraint is the
-    second line of defence."""
-    session = _locked_session(session)
-    if not cohort_access.may_take_attendance(actor, session):
-        raise NotPermitted()
-    if session.is_cancelled:
-        raise DomainError(
-            _("The session was cancelled: it has no register."), code="session_cancelled", field="session"
-        )
-    if session.starts_at > timezone.now():
-        raise DomainError(
-            _("The session has not started yet: mark attendance from %(start)s.")
-            % {"start": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M")},
-            code="not_started",
-            field="session",
-        )
-    marks = list(marks)
-    if not marks:
-        raise DomainError(_("Give at least one mark."), code="required", field="marks")
-    existing = {mark.person_id: mark for mark in session.attendance.all()}
-    # People marked earlier stay correctable even if their enrolment has since ended.
-    allowed = set(session_roster(session).values_list("pk", flat=True)) | set(existing)
-    seen: set[int] = set()
-    cleaned = []
-    for index, item in enumerate(marks, start=1):
-        person_id, status, minutes, note = _clean_mark(index, item, session.duration_minutes)
-        if person_id not in allowed:
-            raise MarkError(
-                index,
-                "person",
-                _("person %(id)s is not on this session's roster.") % {"id": person_id},
-                "not_on_roster",
-            )
-        if person_id in seen:
-            raise MarkError(index, "person", _("person %(id)s is given twice.") % {"id": person_id}, "duplicate")
-        seen.add(person_id)
-        cleaned.append((person_id, status, minutes, note))
-    result = MarkingResult(session=session)
-    now = timezone.now()
-    rows, before, after = [], {}, {}
-    for person_id, status, minutes, note in cleaned:
-        old = existing.get(person_id)
-        if old and (old.status, old.minutes_attended, old.note) == (status, minutes, note):
-            result.unchanged.append(person_id)
-            continue
-        (result.updated if old else result.created).append(person_id)
-        if old:
-            before[person_id] = [old.status, old.minutes_attended]
-        after[person_id] = [status, minutes]
-        rows.append(
-            Attendance(
-                session=session,
-                person_id=person_id,
-                status=status,
-                minutes_attended=minutes,
-                note=note,
-                marked_by=actor,
-                marked_at=now,
-            )
-        )
-    if rows:
-        Attendance.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["session", "person"],
-            update_fields=["status", "minutes_attended", "note", "marked_by", "marked_at"],
-        )
-        # Person ids and statuses only: notes may hold health reasons and stay out of the trail.
-        audit.record(
-            actor=actor,
-            verb="attendance.mark",
-            target=session,
-            programme_id=session.cohort.programme_id,
-            before={"marks": before},
-            after={"marks": after},
-        )
-    return result
+# --- attendance: cohorts.marking (the register's rules, checked for many registers at once)
 
 
 # --- cohort calendar links ---------------------------------------------------------------

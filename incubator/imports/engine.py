@@ -141,6 +141,10 @@ class ServiceResource(ModelResource):
         self._total = 0
         self._preview = False
 
+    def record_repr(self, record: models.Model) -> str:
+        """A written record as the admin log names it (``str`` by default)."""
+        return str(record)
+
     def save_batch(self, rows: list[tuple[int, dict[str, Any]]]) -> BatchOutcome:
         """Batched resources write ``(row number, cleaned values)`` here, in file order."""
         raise ImproperlyConfigured(f"{type(self).__name__} sets batched but does not define save_batch().")
@@ -332,7 +336,8 @@ class ServiceResource(ModelResource):
                 result.append_invalid_row(p.number, p.row, p.result.validation_error)
             elif p.number in outcome.written:
                 record, p.result.import_type = outcome.written[p.number]
-                p.result.add_instance_info(record)
+                # What add_instance_info sets (for the admin log), the text from the resource.
+                p.result.object_id, p.result.object_repr = record.pk, self.record_repr(record)
                 if p.retain:
                     p.result.instance = record
                 if self._preview:  # the row as it will be; only the preview shows it

@@ -77,7 +77,14 @@ def labelled(call: Call) -> Call:
 
 
 def public_call(pk: int) -> Call:
-    return labelled(Call.objects.select_related("programme").prefetch_related("documents", "faqs").get(pk=pk))
+    """A call's public page: the call, its programme, documents and FAQ (3 queries), kept
+    in the cache for a minute under the public pages' version, as ``public_calls``."""
+    key = f"selection:public-call:{public_calls_version()}:{pk}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = labelled(Call.objects.select_related("programme").prefetch_related("documents", "faqs").get(pk=pk))
+        cache.set(key, found, PUBLIC_CACHE_SECONDS)
+    return found
 
 
 def published_ranking(call: Call) -> QuerySet:

@@ -149,3 +149,15 @@ def test_cohort_link_is_for_its_members_and_rotation_revokes_it(client, cw, worl
     assert new.token != link.token
     assert _get(client, link).status_code == 404
     assert _get(client, new).status_code == 200
+
+
+def test_every_write_to_a_training_session_changes_the_feeds_version(cw, world):
+    feed = services.cohort_calendar_feed(actor=cw.coordinator, cohort=cw.cohort)
+    seen = [calendar.version(feed)]
+    session = cw.session(day=today() + dt.timedelta(days=2))
+    seen.append(calendar.version(feed))
+    services.session_update(actor=cw.coordinator, session=session, topic="Pitch")
+    seen.append(calendar.version(feed))
+    services.session_cancel(actor=cw.coordinator, session=session, reason="Sciopero")
+    seen.append(calendar.version(feed))
+    assert seen == sorted(set(seen)), seen

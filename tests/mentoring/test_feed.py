@@ -144,3 +144,18 @@ def test_tutor_feed_empties_when_the_role_is_revoked(client, mentoring, booked):
     RoleAssignment.objects.filter(user=world.tutor, role="tutor").delete()
     body = client.get(f"/calendar/{feed.token}.ics").content
     assert not [e for e in _events(body) if str(e["UID"]).startswith("tutoring-session-")]
+
+
+def test_every_write_to_a_tutoring_session_changes_the_feeds_version(mentoring):
+    world = mentoring.world
+    feed = incubator_services.calendar_feed_get_or_issue(
+        actor=world.tutor, kind="tutor", programme=world.programme, user=world.tutor
+    )
+    seen = [calendar.version(feed)]
+    session = log(mentoring, timezone.now().replace(microsecond=0) - dt.timedelta(days=1), 60)
+    seen.append(calendar.version(feed))
+    services.tutoring_session_update(actor=world.tutor, session=session, topics="Go to market")
+    seen.append(calendar.version(feed))
+    services.tutoring_session_delete(actor=world.tutor, session=session)
+    seen.append(calendar.version(feed))
+    assert seen == sorted(set(seen)), seen

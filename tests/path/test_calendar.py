@@ -74,3 +74,18 @@ def test_tutor_feed_has_the_assigned_ventures_deadlines(client, world, other, pi
     # The other programme's participant sees only their own deadlines.
     their_events = _deadlines(_feed(client, other.participant, "participant", other.programme, other.participant))
     assert set(their_events) <= theirs and not set(their_events) & mine
+
+
+def test_every_write_to_a_milestone_changes_the_feeds_version(world, picture):
+    feed = services.calendar_feed_get_or_issue(
+        actor=world.participant, kind="participant", programme=world.programme, user=world.participant
+    )
+    milestone = picture.path.milestone("Business plan")
+    seen = [calendar.version(feed)]
+    services_path.milestone_reschedule(
+        actor=world.coordinator, milestone=milestone, due_on=milestone.due_on + dt.timedelta(days=7), reason="x"
+    )
+    seen.append(calendar.version(feed))
+    services_path.milestone_change_state(actor=world.coordinator, milestone=milestone, state=M.WAIVED, reason="n/a")
+    seen.append(calendar.version(feed))
+    assert seen == sorted(set(seen)), seen

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import MediaStorage
 
+from cohorts import services
 from cohorts.models import Attendance
 from cohorts.resources import AttendanceResource
 from incubator.imports import formats
@@ -128,7 +129,15 @@ def test_small_files_are_still_imported_at_once(client, cw, world):
     assert Attendance.objects.count() == 2 * len(cw.people)
 
 
-def test_the_attendance_import_is_one_service_call_per_session(cw, world):
+def test_the_attendance_import_is_one_service_call_for_the_file(cw, world, monkeypatch):
+    calls = []
+    real = services.attendance_mark_registers
+
+    def counted(**kwargs):
+        calls.append(len(kwargs["registers"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "attendance_mark_registers", counted)
     rows = _register_rows(cw)
     data = tablib.Dataset(headers=["session", "person", "status", "minutes_attended", "note"])
     for row in rows:
@@ -137,8 +146,12 @@ def test_the_attendance_import_is_one_service_call_per_session(cw, world):
     resource = AttendanceResource(actor=world.coordinator, progress=seen.append)
     result = resource.import_data(data, dry_run=False)
     assert not result.has_validation_errors()
+    assert calls == [2]  # one call, two registers
     assert AuditEvent.objects.filter(verb="attendance.mark").count() == 2  # one per session
     assert result.totals["new"] == len(rows)
+    # The admin log's name of each row is the mark's own.
+    marks = {(m.session_id, m.person_id): m for m in Attendance.objects.select_related("person")}
+    assert [r.object_repr for r in result.rows] == [str(marks[(s, p)]) for s, p, *_ in rows]
     # Cleaning ends half way, then each session written moves it on, to the end.
     assert seen == sorted(seen) and seen[0] == 0.5 and seen[-1] == 1.0 and any(0.5 < x < 1 for x in seen)
 

@@ -19,6 +19,7 @@ from bench import demo_scale
 from cohorts.models import Attendance, Cohort, CurriculumModule, TrainingSession
 from cohorts.reports.figures import cohort_report, report_scope
 from cohorts.selectors import attendance_by_person
+from incubator.calendar import sources as calendar
 from incubator.dates import add_months
 from incubator.demo_context import DemoContext
 from incubator.models import Person, Programme, TeamMember, User, Venture
@@ -188,3 +189,14 @@ def test_reset_removes_the_scale_data_and_its_users():
     assert not SCALE.exists()
     assert not User.objects.filter(username__startswith=demo_scale.USERNAME_PREFIX).exists()
     assert not Attendance.objects.filter(session__cohort__programme__code__startswith="SCALE-").exists()
+
+
+def test_a_small_build_has_tutoring_in_the_calendar_feeds_window():
+    """A small build's few tutoring sessions are spread over the year as the full build's
+    weekly ones are: the benchmark's feed section has a scale tutor to measure."""
+    ctx = DemoContext(rng=random.Random(11), today=timezone.localdate())
+    demo_scale.build(ctx, 0.02)
+    start, end = calendar.window()
+    in_window = TutoringSession.objects.filter(tutor__programme__in=SCALE).overlapping(start, end)
+    busiest = in_window.values("tutor_id").annotate(n=Count("pk")).order_by("-n").first()
+    assert busiest is not None and busiest["n"] >= 5, busiest

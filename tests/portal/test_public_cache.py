@@ -65,3 +65,18 @@ def test_the_coordinator_reaches_the_submissions_by_clicks(form, world):
     assert coordinator.get(link).status_code == 200
     # Other roles do not get the office's link on the call page.
     assert "/office/calls/" not in client_for(world.participant).get(f"/calls/{form.call.pk}/").text
+
+
+def call_page(call):
+    return client_for().get(reverse("selection:call", args=[call.pk])).text
+
+
+def test_a_calls_page_is_cached_and_shows_the_offices_changes_at_once(form, world, django_assert_num_queries):
+    call_page(form.call)
+    with django_assert_num_queries(0):  # an anonymous visitor: no session, the call from the cache
+        assert form.call.title in call_page(form.call)
+    form.call.title = "Bando rinnovato 2027"
+    form.call.save()
+    assert "Bando rinnovato 2027" in call_page(form.call)
+    office.faq_save(actor=world.coordinator, faq=CallFaq(call=form.call, question="Chi può partecipare?", answer="x"))
+    assert "Chi può partecipare?" in call_page(form.call)
