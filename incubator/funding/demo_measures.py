@@ -105,4 +105,6 @@ def seed_measures(ctx: DemoContext) -> None:
     ctx.extra["measure_programmes"] = [INNESCO, *PROGRAMMES]
 
 
-DEMO_STEPS = [(900, seed_measures)]
+# Before the seed programmes' calls (800, incubator.negotiation.demo_seeds), so that their
+# calls draw on these measures and their grants commit against them.
+DEMO_STEPS = [(790, seed_measures)]

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from incubator import services as core_services
 from incubator.demo_context import DemoContext
-from incubator.models import ApplicantKind, Fund, Programme, Role, RoleAssignment, User
+from incubator.funding import services as funding_services
+from incubator.models import ApplicantKind, Fund, Measure, Programme, Role, RoleAssignment, User
 from incubator.negotiation import services
 from incubator.organisations import services as organisation_services
 from incubator.organisations.models import Organisation
@@ -119,6 +120,16 @@ def _organisation(ctx: DemoContext, programme: Programme, *, member: User | None
     return organisation
 
 
+def _draws_on(ctx: DemoContext, call: Call, code: str) -> None:
+    """The call draws on the programme's measure ``code`` (built by the measures step,
+    incubator.funding.demo_measures) for what it can award: places x maximum grant."""
+    measure = Measure.objects.filter(programme=call.programme, code=code).first()
+    if measure is not None:
+        funding_services.call_budget_set(
+            actor=ctx.users["coordinator"], call=call, shares={measure: call.places * call.grant_max}
+        )
+
+
 def seed_puglia(ctx: DemoContext) -> None:
     today = ctx.today
     coordinator = ctx.users["coordinator"]
@@ -152,6 +163,7 @@ def seed_puglia(ctx: DemoContext) -> None:
         max_months=36,
         criteria=[],
     )
+    _draws_on(ctx, call, "3.2")  # the hubs' FESR action (spaces and infrastructure)
     aims, partners_q = _form(
         ctx,
         call,
@@ -327,6 +339,7 @@ def seed_wecare(ctx: DemoContext) -> None:
             {"name": "Sostenibilità", "weight": Decimal("1"), "max_score": Decimal("10")},
         ],
     )
+    _draws_on(ctx, call, "M4")  # company welfare open to the territory
     (plan,) = _form(ctx, call, [("Piano di welfare aziendale", "Company welfare plan")])
     hr_user = _user("tessiture-biellesi", "Elena", "Ferraris")
     company = _organisation(

@@ -1,4 +1,4 @@
-"""The measures demo step (order 900): the three seed programmes with their measures and
+"""The measures demo step (order 790): the three seed programmes with their measures and
 funds, the coordinator persona coordinating each, INNESCO's call drawing on its measure,
 and committed and paid figures on INNESCO's budget page."""
 
