@@ -113,6 +113,7 @@ class Crawl:
     reached: set[str] = field(default_factory=set)  # routes named by any page reached
     opened: dict[str, list[str]] = field(default_factory=dict)  # route -> URLs opened
     came_from: dict[str, str] = field(default_factory=dict)  # route -> a page naming it
+    via: dict[str, str] = field(default_factory=dict)  # URL opened -> the page linking it
 
     def pages(self) -> list[str]:
         """One URL per HTML page opened, in the order they were reached."""
@@ -145,6 +146,7 @@ def crawl(client: Client, start: str = "/") -> Crawl:
         if final in opened:
             continue
         opened.append(final)
+        result.via[final] = source
         html = response.content.decode()
         for address in ADDRESS.findall(html):
             address = address.replace("&amp;", "&")

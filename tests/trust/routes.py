@@ -488,6 +488,7 @@ PUBLIC = {
     "admin:login": "the back office's login page",
     "admin:logout": "logging out of the back office",
     "admin:jsi18n": "the admin's translation catalogue (static text)",
+    "javascript-catalog": "our scripts' translation catalogue (static text, loaded by every page)",
     "calendar-feed": "the secret token in the URL is the credential",
     "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
     "notifications:unsubscribe": "a mail client posts the one-click unsubscribe without a session",
