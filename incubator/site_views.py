@@ -44,5 +44,5 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     """The privacy notice (GDPR art. 13) for applicants, participants and staff; the one
-    sign-up asks to accept (``incubator.accounts`` serves it at the same address)."""
+    sign-up asks to accept (one address, one URL name: ``privacy``)."""
     return _legal(request, "privacy")

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from incubator import site_views, views
 
@@ -21,4 +22,6 @@ urlpatterns += [
     path("acting-as/", site_views.switch_persona, name="switch-persona"),
     path("accessibility/", site_views.accessibility, name="accessibility"),
     path("privacy/", site_views.privacy, name="privacy"),
+    # The texts of our scripts (locale/*/LC_MESSAGES/djangojs.po), as window.gettext & co.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 from incubator.documents import services
 from incubator.documents.kinds import DocumentKind
 from mentoring import selectors
-from mentoring.views import _timesheet
 
 
 def _money(value) -> str:
@@ -54,7 +53,7 @@ def timesheet_values(sheet: selectors.Timesheet) -> dict:
 @require_GET
 def timesheet_pdf(request: HttpRequest, tutor_pk: int, year: int, month: int) -> HttpResponse:
     """Who may see the timesheet page (the tutor, the programme's coordinators); 404 otherwise."""
-    sheet = _timesheet(request, tutor_pk, year, month)
+    sheet = selectors.visible_timesheet(request.user, tutor_pk=tutor_pk, year=year, month=month)
     document = services.document_issue(
         actor=request.user, programme_id=sheet.tutor.programme_id, kind=DocumentKind.TIMESHEET,
         subject=f"timesheet:{tutor_pk}:{year}-{month:02d}", language=(get_language() or "it")[:2],

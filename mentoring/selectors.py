@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -352,6 +353,16 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
     except (TypeError, ValueError):
         return None
     return year, month
+
+
+def visible_timesheet(user, *, tutor_pk: int, year: int, month: int) -> Timesheet:
+    """The monthly timesheet of the tutor profile ``tutor_pk`` for ``user``: the access
+    check the timesheet's page, exports and PDF share. A profile out of the user's reach,
+    or a month out of range, is not found (Http404)."""
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404()
+    profile = access.get_visible(user, TutorProfile.objects.select_related("user", "programme"), pk=tutor_pk)
+    return timesheet(tutor=profile, year=year, month=month)
 
 
 def timesheet(*, tutor: TutorProfile, year: int, month: int, at: dt.datetime | None = None) -> Timesheet:

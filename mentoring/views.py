@@ -276,11 +276,6 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
 # --- timesheets ----------------------------------------------------------------------
 
 
-def _month_or_404(year: int, month: int) -> None:
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise Http404()
-
-
 def _shift(year: int, month: int, by: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + by
     return index // 12, index % 12 + 1
@@ -296,15 +291,9 @@ def timesheet_index(request: HttpRequest) -> HttpResponse:
     return redirect("mentoring:timesheet", tutor_pk=profile.pk, year=today.year, month=today.month)
 
 
-def _timesheet(request, tutor_pk: int, year: int, month: int) -> selectors.Timesheet:
-    _month_or_404(year, month)
-    profile = access.get_visible(request.user, TutorProfile.objects.select_related("user", "programme"), pk=tutor_pk)
-    return selectors.timesheet(tutor=profile, year=year, month=month)
-
-
 @login_required
 def timesheet(request: HttpRequest, tutor_pk: int, year: int, month: int) -> HttpResponse:
-    sheet = _timesheet(request, tutor_pk, year, month)
+    sheet = selectors.visible_timesheet(request.user, tutor_pk=tutor_pk, year=year, month=month)
     previous, following = _shift(year, month, -1), _shift(year, month, 1)
     return render(
         request,
@@ -323,7 +312,7 @@ def timesheet(request: HttpRequest, tutor_pk: int, year: int, month: int) -> Htt
 def timesheet_export(request: HttpRequest, tutor_pk: int, year: int, month: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404()
-    sheet = _timesheet(request, tutor_pk, year, month)
+    sheet = selectors.visible_timesheet(request.user, tutor_pk=tutor_pk, year=year, month=month)
     body, content_type, name = exports.timesheet_file(sheet, fmt)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -254,3 +254,63 @@ def test_api_domain_error_is_in_the_requesters_language(api, world):
     english = client.post("/api/v1/cohorts/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 400
     assert english.json()["ends_on"] == ["The cohort must end on or after its start."]
+
+
+# --- the scripts' catalogue (djangojs) -----------------------------------------------------
+
+IT_JS = LOCALE / "it" / "LC_MESSAGES" / "djangojs.po"
+EN_JS = LOCALE / "en" / "LC_MESSAGES" / "djangojs.po"
+
+
+def test_the_scripts_italian_catalogue_is_complete_and_english_holds_the_same():
+    entries = messages(IT_JS)
+    assert len(entries) >= 4
+    assert [e["msgid"] for e in entries if not all(e["msgstr"].values())] == []
+    assert [e["msgid"] for e in parse_po(IT_JS) if "fuzzy" in e["flags"]] == []
+    assert {key(e) for e in messages(EN_JS)} == {key(e) for e in entries}
+
+
+@pytest.mark.parametrize("po", [IT_JS, EN_JS], ids=["it", "en"])
+def test_the_scripts_compiled_catalogue_matches_its_source(po):
+    with open(po.with_suffix(".mo"), "rb") as handle:
+        compiled = {k: v for k, v in gettext.GNUTranslations(handle)._catalog.items() if k != ""}
+    assert compiled == {e["msgid"]: e["msgstr"][0] for e in messages(po) if e["msgstr"].get(0)}
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="gettext tools are not installed")
+def test_the_scripts_catalogue_covers_every_gettext_in_our_scripts(tmp_path, monkeypatch):
+    """Our scripts (not the vendored ones) extracted again: a ``gettext("...")`` added to a
+    script without updating djangojs.po would show in English to Italian users."""
+    base = Path(settings.BASE_DIR)
+    skip = {".venv", "staticfiles", "tests", "locale", "media", "node_modules", ".git", "test-artifacts"}
+    copied = 0
+    for source in base.rglob("*.js"):
+        relative = source.relative_to(base)
+        if relative.parts[0] in skip or "vendor" in relative.parts:
+            continue
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        copied += 1
+    assert copied >= 5
+    (tmp_path / "locale").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        call_command("makemessages", locale=["it"], domain="djangojs", verbosity=0, no_obsolete=True)
+    extracted = {key(e) for e in messages(tmp_path / "locale" / "it" / "LC_MESSAGES" / "djangojs.po")}
+    catalogue = {key(e) for e in messages(IT_JS)}
+    assert (None, "Table", None) in extracted
+    assert sorted(extracted - catalogue, key=str) == [], "run makemessages -d djangojs and translate"
+    assert sorted(catalogue - extracted, key=str) == [], "run makemessages -d djangojs --no-obsolete"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("italian_default", "product_default_language")
+def test_the_scripts_speak_italian_by_default_and_english_on_request(client):
+    page = client.get(reverse("accessibility")).content.decode()
+    assert f'src="{reverse("javascript-catalog")}"' in page
+    italian = client.get(reverse("javascript-catalog")).content.decode()
+    assert '"Table": "Tabella"' in italian and "Non salvato: controlla la connessione" in italian
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("javascript-catalog")).content.decode()
+    assert "Tabella" not in english

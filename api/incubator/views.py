@@ -43,7 +43,7 @@ class ServiceWriteMixin:
         return Response(self.get_serializer(instance).data, status=status_code)
 
 
-def _team_prefetch(lookup: str) -> Prefetch:
+def team_prefetch(lookup: str) -> Prefetch:
     # Idea holders first; the person is joined for the member's name.
     return Prefetch(lookup, queryset=TeamMember.objects.select_related("person").order_by("role", "pk"))
 
@@ -66,7 +66,7 @@ class ProgrammeViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
 class VentureViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
     """Ventures (ideas) with their team, as names and roles, and legal-form history."""
 
-    queryset = Venture.objects.prefetch_related(_team_prefetch("team"), "legal_forms")
+    queryset = Venture.objects.prefetch_related(team_prefetch("team"), "legal_forms")
     serializer_class = s.VentureSerializer
     filterset_class = filters.VentureFilter
     ordering_fields = ["title", "created_at", "id"]

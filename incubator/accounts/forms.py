@@ -24,7 +24,7 @@ class SignupForm(AllauthSignupForm):
         self.fields["accept_privacy"] = self.fields.pop("accept_privacy")
         self.fields["accept_privacy"].help_text = format_html(
             '<a href="{}">{}</a>',
-            reverse("accounts:privacy-notice"),
+            reverse("privacy"),
             _("Read the privacy notice (version %(version)s)") % {"version": settings.PRIVACY_NOTICE_VERSION},
         )
 

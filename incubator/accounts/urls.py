@@ -2,8 +2,6 @@ from allauth.account import views as allauth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incubator.accounts import views
-
 # allauth's pages under accounts/ (account_login, account_signup, account_logout,
 # account_reset_password, account_email...). The old names stay: "login" sends to the
 # login page (keeping ?next=), "logout" logs out on POST as before.
@@ -12,12 +10,7 @@ compat = [
     path("logout/", allauth_views.logout, name="logout"),
 ]
 
-own = [
-    path("privacy/", views.privacy_notice, name="privacy-notice"),
-]
-
 urlpatterns = [
     *compat,
     path("accounts/", include("allauth.urls")),
-    path("", include((own, "accounts"))),
 ]

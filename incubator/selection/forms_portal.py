@@ -81,7 +81,9 @@ class WithdrawForm(Styled):
 
 
 class IntegrationAnswerForm(Styled):
-    answer_text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    answer_text = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
 
 
 class IntegrationRequestForm(Styled):

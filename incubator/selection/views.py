@@ -4,6 +4,8 @@ autosave endpoint, files, budget, team, the check before submitting, submission,
 and withdrawal; answers to integration requests. Records are looked up through
 ``incubator.access`` (another applicant's draft answers 404); writes are service calls."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -49,10 +51,35 @@ def errors_of(error: Exception) -> dict[str, list[str]]:
     return core_services.validation_message(error)
 
 
-def flash(request: HttpRequest, error: Exception) -> None:
-    for lines in errors_of(error).values():
+def _flash_errors(request: HttpRequest, errors: dict, form=None) -> None:
+    """Error messages, each naming its field by the form's label when the form has it."""
+    fields = form.fields if form is not None else {}
+    for name, lines in errors.items():
+        label = fields[name].label if name in fields else ""
         for line in lines:
-            messages.error(request, line)
+            messages.error(request, f"{label}: {line}" if label else line)
+
+
+def flash(request: HttpRequest, error: Exception, form=None) -> None:
+    _flash_errors(request, errors_of(error), form)
+
+
+def flash_form(request: HttpRequest, form) -> None:
+    _flash_errors(request, form.errors, form)
+
+
+def attempt(request: HttpRequest, write: Callable[[], object], success: str = "", form=None) -> bool:
+    """Runs a service call for a page that redirects afterwards: a refusal (``ValidationError``,
+    ``NotPermitted``) becomes error messages (naming the ``form``'s fields), success the
+    ``success`` message; says which."""
+    try:
+        write()
+    except (ValidationError, NotPermitted) as error:
+        flash(request, error, form)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
 
 
 def attachment(file, name: str) -> FileResponse:
@@ -254,14 +281,11 @@ def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     form = BudgetItemForm(request.POST)
     if not form.is_valid():
-        for field, lines in form.errors.items():
-            for line in lines:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {line}")
-        return redirect(f"{reverse('selection:application', args=[pk])}#budget")
-    try:
-        applying.budget_item_add(actor=request.user, application=application, **form.cleaned_data)
-    except (ValidationError, NotPermitted) as error:
-        flash(request, error)
+        flash_form(request, form)
+    else:
+        attempt(
+            request, lambda: applying.budget_item_add(actor=request.user, application=application, **form.cleaned_data)
+        )
     return redirect(f"{reverse('selection:application', args=[pk])}#budget")
 
 
@@ -270,10 +294,7 @@ def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     application = _own(request, pk)
     item = get_object_or_404(BudgetItem, pk=item_pk, application=application)
-    try:
-        applying.budget_item_remove(actor=request.user, item=item)
-    except (ValidationError, NotPermitted) as error:
-        flash(request, error)
+    attempt(request, lambda: applying.budget_item_remove(actor=request.user, item=item))
     return redirect(f"{reverse('selection:application', args=[pk])}#budget")
 
 
@@ -283,15 +304,15 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        for line in form.errors.get("email", []):
-            messages.error(request, f"{_('E-mail')}: {line}")
+        flash_form(request, form)
     else:
-        try:
-            applying.invitation_create(actor=request.user, application=application, email=form.cleaned_data["email"])
-        except (ValidationError, NotPermitted) as error:
-            flash(request, error)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+        attempt(
+            request,
+            lambda: applying.invitation_create(
+                actor=request.user, application=application, email=form.cleaned_data["email"]
+            ),
+            _("Invitation sent to %(email)s.") % form.cleaned_data,
+        )
     return redirect(f"{reverse('selection:application', args=[pk])}#team")
 
 
@@ -334,12 +355,12 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
-    try:
-        services.application_submit(actor=request.user, application=application)
-    except (ValidationError, NotPermitted) as error:
-        flash(request, error)
+    if not attempt(
+        request,
+        lambda: services.application_submit(actor=request.user, application=application),
+        _("Application submitted."),
+    ):
         return redirect("selection:check", pk)
-    messages.success(request, _("Application submitted."))
     return redirect("selection:receipt", pk)
 
 
@@ -373,12 +394,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the withdrawal."))
         return redirect("selection:application", pk)
-    try:
-        services.application_withdraw(actor=request.user, application=application, reason=form.cleaned_data["reason"])
-    except (ValidationError, NotPermitted) as error:
-        flash(request, error)
-    else:
-        messages.success(request, _("Application withdrawn."))
+    attempt(
+        request,
+        lambda: services.application_withdraw(
+            actor=request.user, application=application, reason=form.cleaned_data["reason"]
+        ),
+        _("Application withdrawn."),
+    )
     return redirect("selection:application", pk)
 
 
@@ -388,18 +410,20 @@ def integration_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpRe
     application = _own(request, pk)
     integration = get_object_or_404(IntegrationRequest, pk=request_pk, application=application)
     form = IntegrationAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            office.integration_answer(
+    if not form.is_valid():
+        flash_form(request, form)
+    else:
+        attempt(
+            request,
+            lambda: office.integration_answer(
                 actor=request.user,
                 request=integration,
                 text=form.cleaned_data["answer_text"],
                 files=request.FILES.getlist("files"),
-            )
-        except (ValidationError, NotPermitted) as error:
-            flash(request, error)
-        else:
-            messages.success(request, _("Answer sent."))
+            ),
+            _("Answer sent."),
+            form,
+        )
     return redirect("selection:application", pk)
 
 

@@ -14,6 +14,8 @@ document.addEventListener("click", function (event) {
 // by the heading before it, else by a generic label. Done here once for every page's
 // wrappers (.table-wrap, .scroll, .table-scroll, .table-responsive).
 (function () {
+  // The page's catalogue (/jsi18n/, loaded before this file); the English text without it.
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
   function label(wrapper) {
     var caption = wrapper.querySelector("caption");
     if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
@@ -29,7 +31,7 @@ document.addEventListener("click", function (event) {
       el = el.parentElement;
       if (el && el.tagName === "MAIN") { break; }
     }
-    return document.body.getAttribute("data-scroll-label") || "Table";
+    return document.body.getAttribute("data-scroll-label") || gettext("Table");
   }
   function enhance() {
     var wrappers = document.querySelectorAll(".table-wrap, .scroll, .table-scroll, .table-responsive");

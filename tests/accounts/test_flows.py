@@ -176,7 +176,7 @@ def test_old_login_url_sends_to_the_login_page_keeping_next(client):
 
 def test_privacy_notice_is_public_and_shows_its_version(client, settings):
     settings.PRIVACY_NOTICE_VERSION = "2026-test"
-    response = client.get(reverse("accounts:privacy-notice"))
+    response = client.get(reverse("privacy"))
     assert response.status_code == 200 and "2026-test" in response.content.decode()
     signup = client.get(reverse("account_signup")).content.decode()
-    assert reverse("accounts:privacy-notice") in signup and 'name="accept_privacy"' in signup
+    assert reverse("privacy") in signup and 'name="accept_privacy"' in signup

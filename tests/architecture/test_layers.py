@@ -136,3 +136,36 @@ def test_no_module_is_longer_than_the_split_size():
         if "migrations" not in path.parts and (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def _private_imports(source: str, module: str) -> list[str]:
+    """``from x.views import _name`` in another module: a views module is no library, what
+    two modules share (an access check, a query) belongs in a selector or a service."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        views = isinstance(node, ast.ImportFrom) and (node.module or "").rsplit(".", 1)[-1] == "views"
+        if views and node.module != module:
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+def test_no_module_imports_private_names_of_a_views_module():
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            if names := _private_imports(path.read_text(), module):
+                found[module] = names
+    assert found == {}
+
+
+def test_the_private_import_finder_finds_one():
+    assert _private_imports("from mentoring.views import _timesheet, timesheet\n", "mentoring.documents") == [
+        "mentoring.views._timesheet"
+    ]
+    assert _private_imports("from mentoring.views import timesheet\n", "mentoring.documents") == []
+    assert _private_imports("from mentoring.selectors import _rows\n", "mentoring.documents") == []

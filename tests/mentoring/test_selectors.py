@@ -200,3 +200,18 @@ def test_my_assignments_figures(mentoring):
     assert selectors.budget_of(row).hours_used == Decimal("2.50")
     assert (row.open_items, row.overdue_items) == (3, 1)
     assert list(selectors.my_assignments(world.coordinator)) == []
+
+
+def test_the_timesheet_is_found_only_by_who_may_see_it(mentoring, other_mentoring):
+    """The one access check of the timesheet's page, exports and PDF."""
+    from django.http import Http404
+
+    profile = mentoring.profile
+    for user in (profile.user, mentoring.world.coordinator):
+        sheet = selectors.visible_timesheet(user, tutor_pk=profile.pk, year=2026, month=3)
+        assert sheet.tutor == profile
+    for user in (other_mentoring.profile.user, other_mentoring.world.coordinator, mentoring.world.participant):
+        with pytest.raises(Http404):
+            selectors.visible_timesheet(user, tutor_pk=profile.pk, year=2026, month=3)
+    with pytest.raises(Http404):
+        selectors.visible_timesheet(profile.user, tutor_pk=profile.pk, year=2026, month=13)

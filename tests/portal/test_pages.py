@@ -213,3 +213,30 @@ def test_applicant_answers_integration_on_the_status_page(form, applicant, world
     assert browser.get(reverse("selection:integration-file", args=[application.pk, stored.pk])).status_code == 200
     coordinator_view = client_for(world.coordinator).get(reverse("selection:office-application", args=[application.pk]))
     assert "Eccolo" in coordinator_view.text
+
+
+def test_an_integration_answer_refused_says_which_field_and_changes_nothing(form, applicant, world):
+    application = start(applicant, form.call)
+    complete(applicant, application, form)
+    services.application_submit(actor=applicant, application=application)
+    request = office.integration_request(
+        actor=world.coordinator, application=application, items="x", deadline=timezone.now() + dt.timedelta(days=1)
+    )
+    url = reverse("selection:integration-answer", args=[application.pk, request.pk])
+    client = client_for(applicant)
+    # Too long for the form: the form's error, named by the field's label.
+    too_long = client.post(url, {"answer_text": "x" * 5001}, follow=True)
+    assert too_long.status_code == 200
+    shown = [str(m) for m in too_long.context["messages"]]
+    assert any(m.startswith("Your answer: ") and "5000" in m for m in shown), shown
+    # Neither text nor files: the service's refusal, named by the same label.
+    empty = client.post(url, {"answer_text": "  "}, follow=True)
+    shown = [str(m) for m in empty.context["messages"]]
+    assert "Your answer: Write an answer or attach a file." in shown, shown
+    request.refresh_from_db()
+    assert request.answered_at is None and request.answer_text == ""
+    # A valid answer goes through with the success message.
+    sent = client.post(url, {"answer_text": "Ecco il documento"}, follow=True)
+    assert "Answer sent." in [str(m) for m in sent.context["messages"]]
+    request.refresh_from_db()
+    assert request.answer_text == "Ecco il documento"

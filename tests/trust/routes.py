@@ -457,11 +457,29 @@ TOKEN_ROUTES = {
 # a programme's 404): anonymous visitors are sent to the login page.
 ANY_ACCOUNT: dict[str, Callable] = {
     "selection:apply": lambda o: {"pk": o.call.pk},  # anyone may apply to an open public call
-    # ``resource`` names a kind of record, not a record: the back office's rules answer
-    # (403 to whoever may not import or export it) and the rows are those the user reaches
-    # (tests/api/test_data_io.py, tests/trust/test_exports.py).
-    "api:import": lambda o: {"resource": "people"},
-    "api:export": lambda o: {"resource": "people"},
+}
+
+# Routes whose parameter names a kind of record, not a record: the back office's rules
+# answer each role, the same for every kind (the rows are those the user reaches:
+# tests/api/test_data_io.py, tests/trust/test_exports.py). route -> (the kinds, the
+# method, {role: status}); an empty import is bad input (400) for whoever may import.
+MAY_NOT = 403
+BY_ROLE: dict[str, tuple[tuple[str, ...], str, dict[str, int]]] = {
+    "api:import": (
+        ("people", "applications", "attendance", "tutoring-sessions"),
+        "post",
+        {"admin": 400, "coordinator": 400, "evaluator": MAY_NOT, "tutor": MAY_NOT, "participant": MAY_NOT}
+        | {"applicant": MAY_NOT},
+    ),
+    "api:export": (
+        (
+            *("people", "applications", "attendance", "tutoring-sessions", "grants", "tranches", "expenses"),
+            *("de-minimis", "campaigns"),
+        ),
+        "get",
+        {"admin": 200, "coordinator": 200, "evaluator": MAY_NOT, "tutor": MAY_NOT, "participant": MAY_NOT}
+        | {"applicant": MAY_NOT},
+    ),
 }
 
 # Routes anyone may open without logging in.
@@ -482,10 +500,10 @@ PUBLIC = {
     "account_reset_password_from_key": "the password reset link (its key is the credential)",
     "account_reset_password_from_key_done": "'your password is changed'",
     "account_inactive": "'this account is inactive' (no data)",
-    "accounts:privacy-notice": "the privacy notice accepted at sign-up",
     "admin:login": "the back office's login page",
     "admin:logout": "logging out of the back office",
     "admin:jsi18n": "the admin's translation catalogue (static text)",
+    "javascript-catalog": "our scripts' translation catalogue (static text, loaded by every page)",
     "calendar-feed": "the secret token in the URL is the credential",
     "api:not-found": "answers 404 in JSON for any address the API does not have (no data)",
     "notifications:unsubscribe": "a mail client posts the one-click unsubscribe without a session",

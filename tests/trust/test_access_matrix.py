@@ -14,7 +14,7 @@ whether the id exists or not."""
 import pytest
 from django.test import Client
 
-from tests.trust.routes import ANY_ACCOUNT, PUBLIC, TOKEN_ROUTES, all_routes, id_routes, url_of
+from tests.trust.routes import ANY_ACCOUNT, BY_ROLE, PUBLIC, TOKEN_ROUTES, all_routes, id_routes, url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def mapped_routes():
 def test_every_route_with_an_id_is_mapped():
     mapping = id_routes()
     routes = all_routes()
-    unmapped = {*TOKEN_ROUTES, *PUBLIC, *ANY_ACCOUNT}
+    unmapped = {*TOKEN_ROUTES, *PUBLIC, *ANY_ACCOUNT, *BY_ROLE}
     missing = sorted(r.key for r in routes if r.has_id and r.key not in mapping and r.key not in unmapped)
     assert not missing, (
         "Routes that name a record but are not in the access matrix (add them to ID_ROUTES or "
@@ -181,6 +181,8 @@ def test_anonymous_visitors_are_refused_everywhere_but_the_public_pages(full_b):
             continue
         if route.key in ANY_ACCOUNT:
             url = url_of(route, ANY_ACCOUNT[route.key](full_b))
+        elif route.key in BY_ROLE:
+            url = url_of(route, {"resource": BY_ROLE[route.key][0][0]})
         elif route.has_id:
             if route.key not in mapping:
                 continue  # reported by the mapping test
@@ -224,3 +226,22 @@ def test_calendar_token_is_the_only_key(full_b):
     feed.revoked_at = timezone.now()
     feed.save(update_fields=["revoked_at"])
     assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
+
+
+def test_routes_naming_a_kind_of_record_answer_each_role_as_expected(world, full_a, admin_user):
+    """Imports and exports through the API: for every kind, each role gets its answer."""
+    users = {"admin": admin_user, **{role: getattr(world, role) for role in ROLES}}
+    users["applicant"] = full_a.portal.applicant
+    routes = {route.key: route for route in all_routes()}
+    findings, checked = [], 0
+    for key, (kinds, method, expected) in BY_ROLE.items():
+        assert set(expected) == set(users), key
+        for kind in kinds:
+            url = url_of(routes[key], {"resource": kind})
+            for role, status in expected.items():
+                response = getattr(client_for(users[role]), method)(url)
+                checked += 1
+                if response.status_code != status:
+                    findings.append(f"{key} {role} {method.upper()} {url} -> {response.status_code}, not {status}")
+    assert checked >= 6 * 13
+    assert not findings, "\n".join(findings)

@@ -44,7 +44,7 @@ SKIP = {
 # violence flag among them, in the same text for every visitor, signed in or not. There,
 # and only where an anonymous visitor reads the same words, the words are not data; the
 # field names and the teammate's date of birth are still looked for.
-PUBLIC_NOTICES = {"privacy", "accounts:privacy-notice"}
+PUBLIC_NOTICES = {"privacy"}
 
 
 def markers(full) -> list[str]:

@@ -152,3 +152,18 @@ def test_500_in_italian(world, italian_default):
     with translation.override("it"):
         response = defaults.server_error(RequestFactory().get("/"))
     assert response.status_code == 500 and "Si è verificato un errore" in response.content.decode()
+
+
+def test_each_page_address_has_one_url_name():
+    """Two names for one address (the privacy notice once had two) make links disagree."""
+    from collections import defaultdict
+
+    from tests.trust.routes import all_routes
+
+    names = defaultdict(set)
+    for route in all_routes():
+        if not route.is_admin and not route.is_api:
+            names[route.pattern].add(route.key)
+    shared = {pattern: keys for pattern, keys in names.items() if len(keys) > 1}
+    assert shared == {}
+    assert names["privacy/"] == {"privacy"}

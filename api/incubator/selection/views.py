@@ -16,7 +16,7 @@ from api.incubator import filters as incubator_filters
 from api.incubator import serializers as incubator_serializers
 from api.incubator.selection import filters
 from api.incubator.selection import serializers as s
-from api.incubator.views import ServiceWriteMixin, _team_prefetch
+from api.incubator.views import ServiceWriteMixin, team_prefetch
 from api.schema import file_responses
 from incubator import access, uploads
 from incubator.models import Role
@@ -184,7 +184,7 @@ class CallViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
 
 def applications_for(user):
     return access.visible(user, Application.objects.select_related("call", "venture")).prefetch_related(
-        _team_prefetch("venture__team"),
+        team_prefetch("venture__team"),
         Prefetch(
             "checklist_answers",
             # Filtered by its own rule: participants do not see the screening.

@@ -11,6 +11,8 @@
   var expired = form.querySelector("[data-autosave-expired]");
   var timer = null;
   var inFlight = null;  // the autosave being sent, if any
+  // The page's catalogue (/jsi18n/, loaded by base.html); the English text without it.
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
 
   function values() {
     var data = {};
@@ -50,7 +52,7 @@
   function save() {
     var data = values();
     try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* private mode: the save still runs */ }
-    show(form.getAttribute("data-saving") || "…");
+    show(form.getAttribute("data-saving") || gettext("Saving…"));
     form.setAttribute("data-autosave-busy", "true");
     inFlight = fetch(url, { method: "POST", body: body(data), credentials: "same-origin", headers: { "Accept": "application/json" }, redirect: "manual" })
       .then(function (response) {
@@ -62,12 +64,12 @@
           if (answer.saved) {
             try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
             if (expired) { expired.classList.add("d-none"); }
-            show((status.getAttribute("data-saved-label") || "✓") + " " + answer.at);
+            show((status.getAttribute("data-saved-label") || gettext("Saved at")) + " " + answer.at);
           }
           form.setAttribute("data-saved", answer.saved ? "true" : "false");
         });
       })
-      .catch(function () { show("!"); })
+      .catch(function () { show(gettext("Not saved: check the connection. Your text is kept on this device.")); })
       .then(function () { inFlight = null; form.removeAttribute("data-autosave-busy"); });
     return inFlight;
   }
