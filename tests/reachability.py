@@ -43,6 +43,8 @@ PERSONAL = {
     "cohorts:my-data": {"participant"},
     "cohorts:my-data-csv": {"participant"},
     "selection:my-applications": {"participant", "applicant"},
+    # negotiations of one's programmes (coordinator) or of one's organisation or team
+    "negotiation:list": {"coordinator", "participant", "applicant"},
 }
 
 # Links a page shows only when the record's state calls for them (the full programme of
