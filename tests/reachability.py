@@ -116,6 +116,7 @@ class Crawl:
     opened: dict[str, list[str]] = field(default_factory=dict)  # route -> URLs opened
     came_from: dict[str, str] = field(default_factory=dict)  # route -> a page naming it
     via: dict[str, str] = field(default_factory=dict)  # URL opened -> the page linking it
+    link: dict[str, str] = field(default_factory=dict)  # URL opened -> the link followed (may redirect to it)
 
     def pages(self) -> list[str]:
         """One URL per HTML page opened, in the order they were reached."""
@@ -149,6 +150,7 @@ def crawl(client: Client, start: str = "/") -> Crawl:
             continue
         opened.append(final)
         result.via[final] = source
+        result.link[final] = url
         html = response.content.decode()
         for address in ADDRESS.findall(html):
             address = address.replace("&amp;", "&")
