@@ -373,6 +373,19 @@ def seed_wecare(ctx: DemoContext) -> None:
     )
     selection_services.call_compute_ranking(actor=coordinator, call=call)
     selection_services.call_decide_ranking(actor=coordinator, call=call, starts_on=today)
+    # Company welfare is a measure without incubation: the grant is proposed and awarded
+    # with no cohort, tutoring or attendance behind it.
+    if call.budget_split.exists():
+        application.refresh_from_db()
+        grant = funding_services.grant_propose(
+            actor=coordinator,
+            application=application,
+            amount=Decimal("120000.00"),
+            undertaking=company.tax_code,
+            cup=f"J11H{today:%y}{ctx.rng.randint(10**8, 10**9 - 1)}",
+            cor=str(ctx.rng.randint(1000000, 9999999)),
+        )
+        funding_services.grant_award(actor=coordinator, grant=grant, decided_on=today)
 
 
 DEMO_STEPS = [(800, seed_puglia), (801, seed_wecare)]

@@ -70,3 +70,29 @@ def test_the_steps_run_after_the_others_and_reuse_a_programme_by_code(ctx):
     )
     demo_seeds.seed_wecare(ctx)
     assert Application.objects.filter(call__programme__name="WECARE (from the measures step)").count() == 1
+
+
+def test_wecare_company_welfare_grant_is_awarded_without_incubation(ctx):
+    """With the measures step's WECARE measures (incubator.funding.demo_measures), the call
+    draws on company welfare (a measure without incubation) and the company's grant is
+    awarded against it: no cohort, tutoring or attendance needed."""
+    from decimal import Decimal
+
+    from incubator.funding.demo_measures import PROGRAMMES, _measure, _programme
+    from incubator.funding.models import CallBudget
+
+    spec = PROGRAMMES["WECARE"]
+    programme = _programme(ctx, "WECARE", spec)
+    for row in spec["measures"]:
+        _measure(ctx, programme, *row)
+    demo_seeds.seed_wecare(ctx)
+    (application,) = Application.objects.filter(call__programme__code="WECARE")
+    (split,) = CallBudget.objects.filter(call=application.call).select_related("measure")
+    assert split.measure.code == "M4" and split.measure.incubation is False
+    assert split.amount == application.call.places * application.call.grant_max
+    grant = Grant.objects.get(application=application)
+    assert (grant.state, grant.amount, grant.measure_id) == ("awarded", Decimal("120000.00"), split.measure_id)
+    assert grant.undertaking == application.organisation.tax_code and grant.cup and grant.cor
+    from cohorts.models import CohortEnrolment
+
+    assert not CohortEnrolment.objects.filter(enrolment__application=application).exists()  # in no cohort
