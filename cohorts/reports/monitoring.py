@@ -21,6 +21,7 @@ from incubator.funding.budget import COMMITTING, programme_budget
 from incubator.funding.models import CallBudget, DeMinimisAid, Grant, Tranche, TrancheState
 from incubator.imports.cells import neutralise
 from incubator.models import Person, Programme
+from incubator.participants.access import can_manage_participants
 from incubator.participants.models import ReadChannel, age_at_entry, age_band_of
 from incubator.participants.services import entry_data_log_reads
 
@@ -230,46 +231,46 @@ def indicators(programme: Programme) -> Iterable[list[Any]]:
 
 
 def participants(programme: Programme, reader) -> Iterable[list[Any]]:
+    """One row per participant; the ESF+ entry data only for whoever may read it (the
+    programme's coordinators, each read logged): a technical administrator who is not also
+    a coordinator of the programme gets the rows with those columns empty, and no read."""
     entry = "entry_data__"
-    people = (
-        Person.objects.filter(pk__in=participant_ids(programme))
-        .annotate(age=age_at_entry(entry))
-        .order_by("pk")
-        .values(
+    may_read = can_manage_participants(reader, programme.pk)
+    entry_fields = [f"{entry}{name}" for name in ("entered_on", "gender", "labour_status", "isced", "birth_date")]
+    people = Person.objects.filter(pk__in=participant_ids(programme)).order_by("pk")
+    if may_read:
+        people = people.annotate(age=age_at_entry(entry))
+    rows = list(
+        people.values(
             "pk",
             "tax_code",
             "memberships__venture__grants__pk",
             "memberships__venture__grants__cup",
             "memberships__venture__grants__decided_on",
-            f"{entry}entered_on",
-            f"{entry}gender",
-            f"{entry}labour_status",
-            f"{entry}isced",
-            f"{entry}birth_date",
-            "age",
+            *(entry_fields + ["age"] if may_read else []),
         )
     )
-    rows = list(people)
-    entry_data_log_reads(
-        reader=reader,
-        people=[(row["pk"], programme.pk) for row in rows],
-        channel=ReadChannel.EXPORT,
-        detail=f"monitoring {programme.code}",
-    )
+    if may_read:
+        entry_data_log_reads(
+            reader=reader,
+            people=[(row["pk"], programme.pk) for row in rows],
+            channel=ReadChannel.EXPORT,
+            detail=f"monitoring {programme.code}",
+        )
     for row in rows:
-        complete = all(row[f"{entry}{name}"] not in (None, "") for name in REQUIRED_ENTRY)
+        complete = all(row.get(f"{entry}{name}") not in (None, "") for name in REQUIRED_ENTRY)
         decided = row["memberships__venture__grants__decided_on"] is not None
         grant = row["memberships__venture__grants__pk"] if decided else None
         yield [
             _project(grant) if grant else "",
             (row["memberships__venture__grants__cup"] or "") if decided else "",
             row["tax_code"],
-            row[f"{entry}entered_on"] or "",
-            row[f"{entry}gender"] or "",
-            age_band_of(row["age"]).value if row["age"] is not None else "",
-            row[f"{entry}labour_status"] or "",
-            row[f"{entry}isced"] or "",
-            "S" if complete else "N",
+            row.get(f"{entry}entered_on") or "",
+            row.get(f"{entry}gender") or "",
+            age_band_of(row["age"]).value if row.get("age") is not None else "",
+            row.get(f"{entry}labour_status") or "",
+            row.get(f"{entry}isced") or "",
+            ("S" if complete else "N") if may_read else "",
         ]
 
 

@@ -31,6 +31,7 @@ import binascii
 import io
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -255,9 +256,26 @@ def _verify_cades(content: bytes, issued: Sequence[bytes], trust_roots: Sequence
     )  # fmt: skip
 
 
+def off_event_loop(function, /, *args, **kwargs):
+    """Calls ``function`` (pyHanko's synchronous API, which runs ``asyncio.run`` inside) where
+    it can work: here, or in a worker thread when this thread already runs an event loop (an
+    ASGI server, or Playwright's synchronous API in the same test process). Pure functions
+    only: the worker thread has no database connection of the caller's."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def verify(content: bytes, issued: Iterable[bytes], trust_roots: Sequence | None = None) -> Verified:
     """Verify a signed act against the acts issued for the grant; refused (DomainError on
     ``file``) with the reason otherwise."""
+    return off_event_loop(_verify, content, issued, trust_roots)
+
+
+def _verify(content: bytes, issued: Iterable[bytes], trust_roots: Sequence | None) -> Verified:
     issued = [bytes(document) for document in issued]
     roots = load_trust_roots() if trust_roots is None else trust_roots
     if not content:

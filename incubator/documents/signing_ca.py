@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from incubator.documents.signatures import off_event_loop
+
 VALID_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 VALID_UNTIL = dt.datetime(2036, 1, 1, tzinfo=dt.UTC)
 
@@ -134,6 +136,10 @@ def _pyhanko_signer(identity: SignerIdentity):
 def sign_pdf(identity: SignerIdentity, pdf: bytes) -> bytes:
     """PAdES: the signature appended to the PDF as an incremental update (the bytes of the
     document as issued stay, unchanged, at the start of the file)."""
+    return off_event_loop(_sign_pdf, identity, pdf)
+
+
+def _sign_pdf(identity: SignerIdentity, pdf: bytes) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -144,6 +150,10 @@ def sign_pdf(identity: SignerIdentity, pdf: bytes) -> bytes:
 
 def sign_p7m(identity: SignerIdentity, content: bytes, signed_at: dt.datetime | None = None) -> bytes:
     """CAdES-BES with the document inside (the ``.p7m`` envelope), DER encoded."""
+    return off_event_loop(_sign_p7m, identity, content, signed_at)
+
+
+def _sign_p7m(identity: SignerIdentity, content: bytes, signed_at: dt.datetime | None) -> bytes:
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
     attributes = PdfCMSSignedAttributes(signing_time=signed_at or dt.datetime.now(dt.UTC))

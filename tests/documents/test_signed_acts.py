@@ -153,3 +153,29 @@ def test_someone_outside_the_grant_may_not_upload(world, signing, other):
         with pytest.raises(NotPermitted):
             upload(world, signing, signed, actor=actor)
     assert not SignedAct.objects.exists()
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop():
+    """pyHanko's synchronous calls run ``asyncio.run``: inside a thread that already runs an
+    event loop (Playwright's sync API in the same test process, an ASGI server) they are
+    moved to a worker thread instead of failing."""
+    import asyncio
+
+    from incubator.documents import signatures, signing_ca
+
+    ca = signing_ca.authority("Loop CA")
+    identity = signing_ca.signer(ca, "Anna Rossi")
+    pdf = _loop_pdf()
+
+    async def inside_a_loop():
+        signed = signing_ca.sign_pdf(identity, pdf)
+        return signatures.verify(signed, [pdf], trust_roots=[ca.asn1])
+
+    verified = asyncio.run(inside_a_loop())
+    assert verified.signer_name == "Anna Rossi" and verified.same_bytes
+
+
+def _loop_pdf() -> bytes:
+    from incubator.documents import engine
+
+    return engine.to_pdf(engine.page("Atto", "<p>Atto di concessione</p>", "it"))

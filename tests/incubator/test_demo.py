@@ -214,7 +214,9 @@ class SeededDemoTests(TestCase):
         assert set(applications.values_list("pk", flat=True)) <= submitted
         admitted = set(applications.filter(state=S.ADMITTED).values_list("pk", flat=True))
         assert admitted == set(
-            AuditEvent.objects.filter(verb="application.admitted").values_list("target_id", flat=True)
+            AuditEvent.objects.filter(verb="application.admitted", programme_id=self.call.programme_id)
+            .filter(target_id__in=list(applications.values_list("pk", flat=True)))
+            .values_list("target_id", flat=True)
         )
         assert AuditEvent.objects.filter(verb="call.ranking", target_id=self.call.pk).count() == 1
         assert AuditEvent.objects.filter(verb="evaluation.recuse").count() == 1

@@ -42,7 +42,7 @@ def test_every_section_prints_its_figures_and_floors(output):
     # Imports: the machinery, the bulk_create floor, all or nothing.
     assert "import machinery" in output and "floor: bulk_create" in output and "All or nothing: kept" in output
     # The feed, and its conditional request answered 304.
-    assert "full feed:" in output and "If-None-Match" in output
+    assert "full feed, built:" in output and "If-None-Match" in output
     status, queries = output.split("If-None-Match: the ETag")[1].split()[:2]
     assert (status, int(queries) <= 2) == ("304", True)
     assert "full feed, from the cache" in output

@@ -286,6 +286,15 @@ ID_ROUTES: dict[str, Entry] = {
     ),
     "api:matching-rule-detail": Entry(pk("matching_rule")),
     "api:measure-detail": Entry(pk("measure")),
+    # --- organisations and negotiation
+    "api:organisation-detail": Entry(pk("organisation")),
+    **entries(
+        "api:negotiation-detail api:negotiation-agree api:negotiation-compare api:negotiation-grant "
+        "api:negotiation-meetings api:negotiation-request-revision api:negotiation-revise "
+        "negotiation:detail negotiation:compare",
+        Entry(pk("negotiation")),
+    ),
+    "negotiation:open": Entry(lambda o: {"application_pk": o.negotiation.application_id}),
     **entries("api:programme-budget-detail api:programme-budget-monitoring", Entry(pk("programme"))),
     # --- the path API
     **entries(
@@ -540,6 +549,7 @@ ADMIN_OBJECTS: dict[str, tuple[Callable, str]] = {
     "incubator.deminimisaid": (lambda o: o.de_minimis, "coordinator"),
     "incubator.matchingrule": (lambda o: o.matching_rule, "coordinator"),
     "incubator.measure": (lambda o: o.measure, "coordinator"),
+    "incubator.organisation": (lambda o: o.organisation, "coordinator"),
     "incubator.crowdfundingcampaign": (lambda o: o.campaign, "coordinator"),
     "incubator.participantentrydata": (lambda o: o.entry_data, "coordinator"),
     "incubator.participantresult": (lambda o: o.result, "coordinator"),

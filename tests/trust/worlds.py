@@ -105,10 +105,39 @@ class Full:
     portal: object = None  # the applicant portal's records (``build_portal``)
     signed_act: object = None  # the grant act signed and verified (a stored row, not a real signature)
     measure: object = None  # the programme's measure (its grant commits against it)
+    organisation: object = None  # a municipality applying to the programme's negotiation call
+    negotiation: object = None  # that municipality's application under negotiation
 
     @property
     def prefix(self) -> str:
         return self.programme.code.split("-", 1)[0]
+
+
+def _negotiation(world: World, prefix: str):
+    """A negotiation call of the programme with a municipality's application, found
+    eligible and under negotiation (incubator.negotiation), through the services."""
+    from incubator.negotiation import services as negotiation_services
+    from incubator.selection import partnerships
+    from incubator.selection import services as selection_services
+    from tests.organisations.helpers import organisation as make_organisation
+
+    call = f.CallFactory(
+        programme=world.programme,
+        title=f"{prefix} negotiation call",
+        procedure="negotiation",
+        eligible_organisation_kinds=["municipality"],
+        min_population=20000,
+    )
+    venture = f.VentureFactory(programme=world.programme)
+    f.TeamMemberFactory(venture=venture)  # its idea holder (lead)
+    application = f.ApplicationFactory(call=call, venture=venture)
+    municipality = make_organisation(world.programme, name=f"{prefix} Comune", population=95000)
+    partnerships.application_set_organisation(
+        actor=world.coordinator, application=application, organisation=municipality
+    )
+    selection_services.application_submit(actor=world.coordinator, application=application)
+    selection_services.application_check(actor=world.coordinator, application=application, answers=[], eligible=True)
+    return municipality, negotiation_services.negotiation_open(actor=world.coordinator, application=application)
 
 
 def build_full(world: World) -> Full:
@@ -274,6 +303,7 @@ def build_full(world: World) -> Full:
     portal = build_portal(world, prefix)
     token, _created = Token.objects.get_or_create(user=world.participant)
     group, _created = Group.objects.get_or_create(name=f"Group {prefix}")
+    organisation, negotiation = _negotiation(world, prefix)
     return Full(
         world=world,
         programme=world.programme,
@@ -308,6 +338,8 @@ def build_full(world: World) -> Full:
         campaign=campaign,
         matching_rule=matching_rule,
         measure=measure,
+        organisation=organisation,
+        negotiation=negotiation,
         entry_data=entry,
         result=result,
         outcome=outcome,
