@@ -129,7 +129,9 @@ def _negotiation(world: World, prefix: str):
         min_population=20000,
     )
     venture = f.VentureFactory(programme=world.programme)
-    f.TeamMemberFactory(venture=venture)  # its idea holder (lead)
+    lead_user = f.UserFactory(username=f"{prefix}-negotiating-lead")
+    # its idea holder (lead), who revises the proposal
+    f.TeamMemberFactory(venture=venture, person__user=lead_user)
     application = f.ApplicationFactory(call=call, venture=venture)
     municipality = make_organisation(world.programme, name=f"{prefix} Comune", population=95000)
     partnerships.application_set_organisation(
@@ -137,7 +139,16 @@ def _negotiation(world: World, prefix: str):
     )
     selection_services.application_submit(actor=world.coordinator, application=application)
     selection_services.application_check(actor=world.coordinator, application=application, answers=[], eligible=True)
-    return municipality, negotiation_services.negotiation_open(actor=world.coordinator, application=application)
+    negotiation = negotiation_services.negotiation_open(actor=world.coordinator, application=application)
+    # One revision round, so that there are two versions to compare.
+    negotiation_services.revision_request(actor=world.coordinator, negotiation=negotiation, notes="Lower the costs.")
+    negotiation_services.proposal_revise(
+        actor=lead_user,
+        negotiation=negotiation,
+        budget=[{"category": "services", "description": "Co-design workshops", "amount": "30000.00"}],
+    )
+    negotiation.refresh_from_db()
+    return municipality, negotiation
 
 
 def build_full(world: World) -> Full:

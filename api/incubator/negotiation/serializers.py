@@ -12,6 +12,10 @@ from incubator.selection.models import Application, ApplicationPartner
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    # Declared: a read-only field built from the model loses allow_blank, and the schema
+    # would then deny the empty size of every organisation that is not a company.
+    company_size = serializers.ChoiceField(choices=CompanySize.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Organisation
         fields = [
