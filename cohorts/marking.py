@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cohorts import access as cohort_access
 from cohorts.models import Attendance, AttendanceStatus, TrainingSession
-from cohorts.selectors import session_day, session_roster
+from cohorts.selectors import session_day, session_rosters
 from incubator import audit
 from incubator.exceptions import DomainError, NotPermitted
 from incubator.models import Person
@@ -172,7 +172,8 @@ def attendance_mark_registers(
     marked: dict[int, set[int]] = {}
     for session_id, person_id in state:
         marked.setdefault(session_id, set()).add(person_id)
-    rosters: dict[tuple[int, Any], set[int]] = {}
+    # Every register's roster in one query (sessions of a cohort on one day share it).
+    rosters = session_rosters(locked.values())
     now = timezone.now()
     refusals: dict[int, Exception] = {}
     results: list[MarkingResult] = []
@@ -187,11 +188,8 @@ def attendance_mark_registers(
             if not marks:
                 raise DomainError(_("Give at least one mark."), code="required", field="marks")
             # Sessions of a cohort on the same day share the roster.
-            day_key = (session.cohort_id, session_day(session))
-            if day_key not in rosters:
-                rosters[day_key] = set(session_roster(session).values_list("pk", flat=True))
             # People marked earlier stay correctable even if their enrolment has since ended.
-            allowed = rosters[day_key] | marked.get(session.pk, set())
+            allowed = rosters[(session.cohort_id, session_day(session))] | marked.get(session.pk, set())
             seen: set[int] = set()
             cleaned = []
             for index, item in enumerate(marks, start=1):
@@ -248,16 +246,18 @@ def attendance_mark_registers(
             unique_fields=["session", "person"],
             update_fields=["status", "minutes_attended", "note", "marked_by", "marked_at"],
         )
-    for session, before, after in audits:
-        # Person ids and statuses only: notes may hold health reasons and stay out of the trail.
-        audit.record(
-            actor=actor,
-            verb="attendance.mark",
-            target=session,
-            programme_id=session.cohort.programme_id,
-            before={"marks": before},
-            after={"marks": after},
-        )
+    # Person ids and statuses only: notes may hold health reasons and stay out of the trail.
+    audit.record_many(
+        {
+            "actor": actor,
+            "verb": "attendance.mark",
+            "target": session,
+            "programme_id": session.cohort.programme_id,
+            "before": {"marks": before},
+            "after": {"marks": after},
+        }
+        for session, before, after in audits
+    )
     return results
 
 

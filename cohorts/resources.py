@@ -208,7 +208,13 @@ class AttendanceResource(ServiceResource):
             for session in TrainingSession.objects.filter(pk__in=sessions).select_related("cohort", "module")
         }
         records = {}
-        for mark in Attendance.objects.filter(session_id__in=sessions, person_id__in=people).select_related("person"):
+        # The person's name only (the log's text and the export's columns), not the whole record.
+        marks = (
+            Attendance.objects.filter(session_id__in=sessions, person_id__in=people)
+            .select_related("person")
+            .only(*(f.attname for f in Attendance._meta.concrete_fields), "person__first_name", "person__last_name")
+        )
+        for mark in marks:
             mark.session = by_pk[mark.session_id]
             records[(mark.session_id, mark.person_id)] = mark
         for (session, group), result in zip(groups, results, strict=True):

@@ -31,7 +31,7 @@ whose window leaves out some held sessions are read one by one. The ratio is exa
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
@@ -133,6 +133,55 @@ def session_roster(session: TrainingSession) -> QuerySet:
         venture__applications__enrolment__in=enrolments,
     )
     return Person.objects.filter(pk__in=members.values("person_id")).order_by("last_name", "first_name", "pk")
+
+
+def session_rosters(sessions: Iterable[TrainingSession]) -> dict[tuple[int, dt.date], set[int]]:
+    """The rosters of many sessions in one query, keyed by (cohort, local day): the same
+    people as ``session_roster`` for each (sessions of a cohort on one day share it). The
+    rule of ``Enrolment.objects.active_on`` and of the team dates is applied here in
+    Python to the candidates the query fetches: the members of the cohorts' active
+    enrolments, with their dates."""
+    keys = {(session.cohort_id, session_day(session)) for session in sessions}
+    rosters: dict[tuple[int, dt.date], set[int]] = {key: set() for key in keys}
+    if not keys:
+        return rosters
+    days_of: dict[int, list[dt.date]] = {}
+    for cohort_id, day in keys:
+        days_of.setdefault(cohort_id, []).append(day)
+    first, last = min(day for _c, day in keys), max(day for _c, day in keys)
+    enrolment = "venture__applications__enrolment"
+    candidates = (
+        TeamMember.objects.filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=last),
+            Q(left_on__isnull=True) | Q(left_on__gte=first),
+            **{
+                f"{enrolment}__cohort_membership__cohort_id__in": list(days_of),
+                f"{enrolment}__status": "active",
+                f"{enrolment}__starts_on__lte": last,
+                f"{enrolment}__ends_on__gte": first,
+            },
+        )
+        .values_list(
+            f"{enrolment}__cohort_membership__cohort_id",
+            "person_id",
+            "joined_on",
+            "left_on",
+            f"{enrolment}__starts_on",
+            f"{enrolment}__ends_on",
+            f"{enrolment}__exited_on",
+        )
+        .order_by()
+    )
+    for cohort_id, person_id, joined_on, left_on, starts_on, ends_on, exited_on in candidates:
+        for day in days_of[cohort_id]:
+            if (
+                starts_on <= day <= ends_on
+                and (exited_on is None or exited_on >= day)
+                and (joined_on is None or joined_on <= day)
+                and (left_on is None or left_on >= day)
+            ):
+                rosters[(cohort_id, day)].add(person_id)
+    return rosters
 
 
 def session_register(session: TrainingSession) -> QuerySet:

@@ -1,6 +1,7 @@
 """The audit trail: every service records what it changed, by whom and why."""
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +36,26 @@ def record(
         after=_jsonable(after),
         reason=reason,
     )
+
+
+def record_many(events: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Several events of one service call in one insert: each mapping holds the keyword
+    arguments of ``record``."""
+    rows = [
+        AuditEvent(
+            actor=e["actor"] if getattr(e["actor"], "pk", None) else None,
+            verb=e["verb"],
+            programme_id=e["programme_id"],
+            target_type=ContentType.objects.get_for_model(e["target"], for_concrete_model=False),
+            target_id=e["target"].pk,
+            target_repr=str(e["target"])[:300],
+            before=_jsonable(e.get("before")),
+            after=_jsonable(e.get("after")),
+            reason=e.get("reason", ""),
+        )
+        for e in events
+    ]
+    return AuditEvent.objects.bulk_create(rows) if rows else []
 
 
 def history(target: models.Model) -> models.QuerySet:

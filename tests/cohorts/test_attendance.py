@@ -45,6 +45,43 @@ def test_roster_is_the_active_enrolments_team_on_that_day(cw, world, other):
     assert other.participant_person not in selectors.session_roster(session)
 
 
+def test_rosters_of_many_sessions_in_one_query_are_each_sessions_roster(cw, world, other, django_assert_num_queries):
+    """``session_rosters`` (the import's and the bulk marking's) gives, for every session,
+    the people ``session_roster`` gives: team dates, enrolment start, exit, suspension."""
+    leaver, joiner = cw.people[1], cw.people[2]
+    TeamMember.objects.filter(person=leaver).update(left_on=days_ago(11))
+    TeamMember.objects.filter(person=joiner).update(joined_on=days_ago(9))
+    late, (latecomer,) = new_enrolment(world, starts_on=days_ago(5))
+    services.cohort_add_enrolment(actor=cw.coordinator, cohort=cw.cohort, enrolment=late)
+    exited, (exiter,) = new_enrolment(world, starts_on=days_ago(300))
+    services.cohort_add_enrolment(actor=cw.coordinator, cohort=cw.cohort, enrolment=exited)
+    type(exited).objects.filter(pk=exited.pk).update(exited_on=days_ago(7))
+    sessions = [cw.session(day=days_ago(n)) for n in (12, 10, 8, 6, 2)]
+    sessions.append(cw.session(day=days_ago(10), hour=15))  # a second session that day
+    with django_assert_num_queries(1):
+        rosters = selectors.session_rosters(sessions)
+    for session in sessions:
+        expected = set(selectors.session_roster(session).values_list("pk", flat=True))
+        assert rosters[(session.cohort_id, selectors.session_day(session))] == expected
+    # The cases differ from day to day, so the comparison above means something.
+    day = {n: rosters[(cw.cohort.pk, days_ago(n))] for n in (12, 8, 2)}
+    assert leaver.pk in day[12] and leaver.pk not in day[8]
+    assert joiner.pk not in day[12] and joiner.pk in day[8]
+    assert exiter.pk in day[8] and exiter.pk not in day[2]
+    assert latecomer.pk in day[2] and latecomer.pk not in day[8]
+    # A suspended enrolment is on no roster.
+    incubator_services.enrolment_change_status(
+        actor=cw.coordinator, enrolment=cw.enrolment, status=EnrolmentStatus.SUSPENDED, reason="Pausa"
+    )
+    rosters = selectors.session_rosters(sessions)
+    for session in sessions:
+        expected = set(selectors.session_roster(session).values_list("pk", flat=True))
+        assert rosters[(session.cohort_id, selectors.session_day(session))] == expected
+    assert cw.people[0].pk in day[12] and cw.people[0].pk not in rosters[(cw.cohort.pk, days_ago(12))]
+    assert other.participant_person.pk not in set().union(*rosters.values())
+    assert selectors.session_rosters([]) == {}
+
+
 def test_bulk_marking_the_whole_roster(cw):
     session = cw.session(day=days_ago(3), minutes=120)
     a, b, c = cw.people
