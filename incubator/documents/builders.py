@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from incubator.funding.models import Grant, TrancheKind
 from incubator.models import Programme
-from incubator.selection.models import Application, ApplicationState, Call
+from incubator.selection.applicants import applicant_rows
+from incubator.selection.models import Application, ApplicationState, Call, SubmissionSnapshot
 
 
 def _programme(programme: Programme) -> dict:
@@ -44,8 +45,39 @@ def _application(application: Application) -> dict:
     }
 
 
+def _applicants_table(application: Application) -> str:
+    """Who applies, read from the frozen snapshot (what the SHA-256 covers); empty when
+    the venture's people apply."""
+    snapshot = SubmissionSnapshot.objects.filter(application=application).first()
+    shown = applicant_rows(snapshot.content if snapshot else None)
+    organisation = shown["organisation"]
+    if organisation is None:
+        return ""
+    headers = [_("Role"), _("Organisation"), _("Kind"), _("Tax code"), _("Registry data")]
+    if not shown["partners"]:
+        row = [_("Applicant"), organisation["name"], organisation["kind_label"], organisation["tax_code"]]
+        return _table(headers, [[*row, organisation["facts"]]])
+    rows = [
+        [
+            p["role_label"],
+            p["name"],
+            p["kind_label"],
+            p["tax_code"],
+            p["facts"],
+            f"{p['budget_share']} %",
+            p["activity"],
+        ]
+        for p in shown["partners"]
+    ]
+    return _table([*headers, _("Budget share"), _("Activities")], rows)
+
+
 def receipt(application: Application) -> dict:
-    return {**_application(application), "content_sha256": application.content_sha256}
+    return {
+        **_application(application),
+        "content_sha256": application.content_sha256,
+        "applicants_table": _applicants_table(application),
+    }
 
 
 def eligibility(application: Application) -> dict:

@@ -28,7 +28,7 @@ COMMON = ("programme_name", "programme_code", "programme_cup", "managing_body")
 APPLICATION = ("call_title", "venture_title", "protocol_number", "submitted_at")
 
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    DocumentKind.RECEIPT: (*COMMON, *APPLICATION, "content_sha256"),
+    DocumentKind.RECEIPT: (*COMMON, *APPLICATION, "applicants_table", "content_sha256"),
     DocumentKind.ELIGIBILITY: (*COMMON, *APPLICATION, "outcome", "reason"),
     DocumentKind.OUTCOME: (*COMMON, *APPLICATION, "outcome", "rank", "score", "reason"),
     DocumentKind.RANKING: (*COMMON, "call_title", "ranking_table"),
@@ -69,11 +69,13 @@ DEFAULTS: dict[tuple[str, str], str] = {
     + "<h1>Ricevuta di presentazione della domanda</h1>"
     + "<p>Avviso: {{ call_title }}</p><p>Idea: {{ venture_title }}</p>"
     + "<p>Numero di protocollo: {{ protocol_number }}</p><p>Presentata il: {{ submitted_at }}</p>"
+    + "{{ applicants_table }}"
     + "<p>Impronta SHA-256 del contenuto: <code>{{ content_sha256 }}</code></p>",
     (DocumentKind.RECEIPT, "en"): _HEAD_EN
     + "<h1>Receipt of submission</h1>"
     + "<p>Call: {{ call_title }}</p><p>Idea: {{ venture_title }}</p>"
     + "<p>Protocol number: {{ protocol_number }}</p><p>Submitted at: {{ submitted_at }}</p>"
+    + "{{ applicants_table }}"
     + "<p>SHA-256 of the content: <code>{{ content_sha256 }}</code></p>",
     (DocumentKind.ELIGIBILITY, "it"): _HEAD_IT
     + "<h1>Esito della verifica di ammissibilità</h1>"

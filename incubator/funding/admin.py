@@ -21,6 +21,8 @@ from incubator import idempotency
 from incubator.admin import BOTH, BackOfficeAdmin, BackOfficeInline, RelatedOnly
 from incubator.forms import ActionForm, DateForm, ReasonDateForm, ReasonForm
 from incubator.funding import services
+from incubator.funding.admin_measures import GrantMeasureMixin
+from incubator.funding.admin_measures import revoke as revoke_with_covar
 from incubator.funding.models import (
     CrowdfundingCampaign,
     DeMinimisAid,
@@ -212,8 +214,9 @@ class GrantForm(forms.ModelForm):
 
 
 @admin.register(Grant)
-class GrantAdmin(ExportOnly, BackOfficeAdmin):
-    """Proposed here (``grant_propose``); every later step is an action."""
+class GrantAdmin(GrantMeasureMixin, ExportOnly, BackOfficeAdmin):
+    """Proposed here (``grant_propose``, with the measure when a call is split:
+    ``admin_measures``); every later step is an action (revoking asks the COVAR)."""
 
     programme_path = "venture__programme"
     form = GrantForm
@@ -233,23 +236,27 @@ class GrantAdmin(ExportOnly, BackOfficeAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return (*GrantForm.Meta.fields, "form_token")
-        return (
-            "venture",
-            "application",
-            "undertaking",
-            "amount",
-            "state",
-            "cup",
-            "cor",
-            "decided_on",
-            "contract_signed_on",
-            "starts_on",
-            "ends_on",
-            "closed_on",
-            "revoked_on",
-            "revocation_reason",
-            "internal_note",
+            return self.with_measure(request, obj, (*GrantForm.Meta.fields, "form_token"))
+        return self.with_measure(
+            request,
+            obj,
+            (
+                "venture",
+                "application",
+                "undertaking",
+                "amount",
+                "state",
+                "cup",
+                "cor",
+                "decided_on",
+                "contract_signed_on",
+                "starts_on",
+                "ends_on",
+                "closed_on",
+                "revoked_on",
+                "revocation_reason",
+                "internal_note",
+            ),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -326,19 +333,9 @@ class GrantAdmin(ExportOnly, BackOfficeAdmin):
             gettext("%(n)s grants closed."),
         )
 
-    @admin.action(description=_("Revoke (asks the reason)"), location=BOTH)
+    @admin.action(description=_("Revoke (asks the reason and the COVAR)"), location=BOTH)
     def revoke(self, request, queryset):
-        form = ReasonDateForm(self.posted(request))
-        if not form.is_valid():
-            return self.action_page(request, queryset, form, title=_("Revoke"))
-        self.run_services(
-            request,
-            queryset,
-            lambda grant: services.grant_revoke(
-                actor=request.user, grant=grant, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]
-            ),
-            gettext("%(n)s grants revoked."),
-        )
+        return revoke_with_covar(self, request, queryset)
 
 
 @admin.register(Tranche)

@@ -102,3 +102,87 @@ class StateFilterForm(Styled):
         choices=[("", _("All"))] + [c for c in ApplicationState.choices if c[0] != "draft"],
         required=False,
     )
+
+
+# Service fields that are not inputs of the applicants' forms, named in their errors.
+APPLICANT_FIELD_LABELS = {
+    "organisation": _("Applying organisation"),
+    "partners": _("Partners"),
+    "budget_share": _("Budget share (%)"),
+}
+
+
+class ApplicantErrorsMixin:
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """On the field when the form has it, else at the top naming the field."""
+        for field, lines in errors.items():
+            for line in lines:
+                if field in self.fields:
+                    self.add_error(field, line)
+                elif field in APPLICANT_FIELD_LABELS:
+                    self.add_error(None, f"{APPLICANT_FIELD_LABELS[field]}: {line}")
+                else:
+                    self.add_error(None, line)
+
+
+class OrganisationChoiceForm(ApplicantErrorsMixin, Styled):
+    """The applying organisation, among those the user acts for in the call's programme."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Applying organisation"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody: the team's people apply"),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class PartnersForm(ApplicantErrorsMixin, Styled):
+    """A partnership's rows (the lead, the applying organisation, among them): each an
+    organisation the user acts for, its budget share and activities. Empty rows are skipped."""
+
+    def __init__(self, *args, organisations, rows: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for i in range(rows):
+            self.fields[f"organisation_{i}"] = forms.ModelChoiceField(
+                label=_("Partner %(n)s") % {"n": i + 1}, queryset=organisations, required=False
+            )
+            self.fields[f"budget_share_{i}"] = forms.DecimalField(
+                label=_("Budget share (%%) of partner %(n)s") % {"n": i + 1},
+                max_digits=5,
+                decimal_places=2,
+                min_value=0,
+                max_value=100,
+                required=False,
+            )
+            self.fields[f"activity_{i}"] = forms.CharField(
+                label=_("Activities of partner %(n)s") % {"n": i + 1}, max_length=300, required=False
+            )
+        bootstrap(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        for i in range(self.rows):
+            if cleaned.get(f"organisation_{i}") and cleaned.get(f"budget_share_{i}") is None:
+                self.add_error(f"budget_share_{i}", _("Give the partner's budget share."))
+            elif cleaned.get(f"budget_share_{i}") is not None and not cleaned.get(f"organisation_{i}"):
+                self.add_error(f"organisation_{i}", _("Choose the partner organisation."))
+        return cleaned
+
+    def partners(self) -> list[dict]:
+        return [
+            {
+                "organisation": self.cleaned_data[f"organisation_{i}"],
+                "budget_share": self.cleaned_data[f"budget_share_{i}"],
+                "activity": self.cleaned_data.get(f"activity_{i}") or "",
+            }
+            for i in range(self.rows)
+            if self.cleaned_data.get(f"organisation_{i}")
+        ]
+
+    def rows_of_fields(self):
+        return [(self[f"organisation_{i}"], self[f"budget_share_{i}"], self[f"activity_{i}"]) for i in range(self.rows)]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incubator.models import TeamMember
+from incubator.selection.applicants import applicants_content
 from incubator.selection.models import (
     Answer,
     Application,
@@ -203,6 +204,7 @@ def _snapshot_content(application: Application, *, protocol_number: int, at: dt.
         "submitted_at": timezone.localtime(at).isoformat(),
         "venture": {"title": venture.title, "summary": venture.summary, "applicant_kind": venture.applicant_kind},
         "team": team,
+        **applicants_content(application),
         "sections": sections,
         "budget": {
             "items": [{"category": i.category, "description": i.description, "amount": str(i.amount)} for i in items],

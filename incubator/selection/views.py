@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,12 +21,16 @@ from incubator import access
 from incubator import services as core_services
 from incubator.exceptions import NotPermitted
 from incubator.models import Person, Role
-from incubator.selection import applying, office, selectors, services, submission
+from incubator.organisations.models import Organisation
+from incubator.selection import applying, office, partnerships, selectors, services, submission
+from incubator.selection.applicants import applicant_rows, applicants_content
 from incubator.selection.forms_portal import (
     BudgetItemForm,
     IntegrationAnswerForm,
     InvitationAcceptForm,
     InviteForm,
+    OrganisationChoiceForm,
+    PartnersForm,
     StartForm,
     WithdrawForm,
 )
@@ -197,6 +202,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
                 "budget_form": BudgetItemForm(),
                 "invite_form": InviteForm(),
+                **_applicants_step(request, application),
                 "budget_total": sum((i.amount for i in draft.budget), 0),
                 "yes_no": [("yes", _("Yes")), ("no", _("No"))],
             },
@@ -207,6 +213,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "call": application.call,
+            "applicants": snapshot_applicants(application),
             "history": selectors.state_history(application),
             "requests": selectors.integration_requests(application),
             "ranking_published": bool(application.call.ranking_published_at),
@@ -215,6 +222,61 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_form": IntegrationAnswerForm(),
         },
     )
+
+
+def snapshot_applicants(application: Application) -> dict:
+    """Who applies as frozen at submission (what the SHA-256 covers)."""
+    snapshot = getattr(application, "snapshot", None) if application.submitted_at else None
+    return applicant_rows(snapshot.content if snapshot else None)
+
+
+def _own_organisations(request: HttpRequest, application: Application):
+    """The organisations of the call's programme the user acts for, and the application's
+    current partners (set elsewhere: kept choosable)."""
+    return (
+        Organisation.objects.filter(programme_id=application.call.programme_id)
+        .filter(Q(memberships__user=request.user) | Q(partnerships__application=application))
+        .distinct()
+    )
+
+
+def _partners_form(request: HttpRequest, application: Application, data=None) -> PartnersForm:
+    current = list(application.partners.order_by("role", "id"))
+    form = PartnersForm(data, organisations=_own_organisations(request, application), rows=max(3, len(current) + 1))
+    if data is None:
+        rows = current or [None]
+        for i, partner in enumerate(rows):
+            if partner is None:
+                form.initial[f"organisation_{i}"] = application.organisation_id
+                continue
+            form.initial.update(
+                {
+                    f"organisation_{i}": partner.organisation_id,
+                    f"budget_share_{i}": partner.budget_share,
+                    f"activity_{i}": partner.activity,
+                }
+            )
+    return form
+
+
+def _applicants_step(request: HttpRequest, application: Application) -> dict:
+    """The draft's "who applies" step: what is set, and the forms to set it."""
+    call = application.call
+    own = Organisation.objects.filter(programme_id=call.programme_id, memberships__user=request.user)
+    restricted = bool(
+        call.eligible_organisation_kinds or call.min_population is not None or call.eligible_company_sizes
+    )
+    shown = restricted or application.organisation_id is not None or own.exists()
+    return {
+        "applicants": applicant_rows(applicants_content(application)),
+        "organisation_required": restricted,
+        "organisation_form": (
+            OrganisationChoiceForm(initial={"organisation": application.organisation_id}, organisations=own)
+            if shown
+            else None
+        ),
+        "partners_form": _partners_form(request, application) if application.organisation_id else None,
+    }
 
 
 def _accept(question: Question) -> str:
@@ -300,6 +362,45 @@ def budget_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def organisation_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applying organisation, among those the user acts for."""
+    application = _own(request, pk)
+    own = Organisation.objects.filter(programme_id=application.call.programme_id, memberships__user=request.user)
+    form = OrganisationChoiceForm(request.POST, organisations=own)
+    if not form.is_valid():
+        flash_form(request, form)
+    else:
+        attempt(
+            request,
+            lambda: partnerships.application_set_organisation(
+                actor=request.user, application=application, organisation=form.cleaned_data["organisation"]
+            ),
+            _("Applying organisation saved."),
+            form,
+        )
+    return redirect(f"{reverse('selection:application', args=[pk])}#applicants")
+
+
+@login_required
+@require_POST
+def partners_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partnership, replaced whole (the lead among the rows, shares adding to 100 %)."""
+    application = _own(request, pk)
+    form = _partners_form(request, application, request.POST)
+    if form.is_valid():
+        try:
+            partnerships.partnership_set(actor=request.user, application=application, partners=form.partners())
+        except (ValidationError, NotPermitted) as error:
+            form.add_service_errors(errors_of(error))
+        else:
+            messages.success(request, _("Partnership saved."))
+    if form.errors:
+        flash_form(request, form)
+    return redirect(f"{reverse('selection:application', args=[pk])}#applicants")
+
+
+@login_required
+@require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     form = InviteForm(request.POST)
@@ -370,7 +471,11 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     application = _mine(request, pk)
     if application.protocol_number is None:
         raise Http404()
-    return render(request, "selection/receipt.html", {"application": application, "call": application.call})
+    return render(
+        request,
+        "selection/receipt.html",
+        {"application": application, "call": application.call, "applicants": snapshot_applicants(application)},
+    )
 
 
 @login_required
@@ -379,7 +484,8 @@ def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
     application = _mine(request, pk)
     if application.protocol_number is None:
         raise Http404()
-    text = render(request, "selection/receipt.txt", {"application": application, "call": application.call}).content
+    context = {"application": application, "call": application.call, "applicants": snapshot_applicants(application)}
+    text = render(request, "selection/receipt.txt", context).content
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = f"ricevuta-{application.call_id}-{application.protocol_number}.txt"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -16,6 +16,7 @@ from incubator import access
 from incubator.exceptions import NotPermitted
 from incubator.models import Role
 from incubator.selection import office, selectors
+from incubator.selection.applicants import applicant_rows
 from incubator.selection.forms_portal import IntegrationRequestForm, StateFilterForm
 from incubator.selection.models import Answer, Application, BudgetItem, Call, ChecklistAnswer, IntegrationRequest
 from incubator.selection.views import flash
@@ -55,6 +56,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "call": application.call,
             "snapshot": snapshot.content if snapshot else None,
+            "applicants": applicant_rows(snapshot.content if snapshot else None),
             "files": [a for a in answers if a.file],
             "budget": BudgetItem.objects.filter(application=application),
             "checklist": ChecklistAnswer.objects.filter(application=application).select_related("item"),

@@ -386,6 +386,7 @@ ID_ROUTES: dict[str, Entry] = {
     # --- the applicant portal: the applicant's own application (pages and API)
     **entries(
         "selection:application selection:save selection:budget-add selection:invite selection:check "
+        "selection:organisation selection:partners "
         "selection:submit selection:receipt selection:receipt-download selection:withdraw "
         "api:my-application-detail api:my-application-answers api:my-application-attachments "
         "api:my-application-budget api:my-application-invite api:my-application-missing "
