@@ -7,6 +7,7 @@ from cohorts.models import Cohort, TrainingSession
 from incubator.demo_context import DemoContext
 from incubator.documents import services
 from incubator.documents.kinds import DocumentKind
+from incubator.documents.programme import programme_values
 from incubator.models import Person
 
 DEMO_SITE = "http://localhost:8000"
@@ -22,7 +23,7 @@ def seed_documents(ctx: DemoContext) -> None:
     session = TrainingSession.objects.filter(cohort=cohort, cancelled_at__isnull=True).order_by("starts_at").first()
     if session is not None:
         values = {
-            **documents._programme(cohort.programme),
+            **programme_values(cohort.programme),
             "cohort_name": cohort.name,
             "register_table": documents.session_section(session),
         }

@@ -19,16 +19,8 @@ from cohorts.models import AttendanceStatus, Cohort, TrainingSession
 from incubator import access
 from incubator.documents import services
 from incubator.documents.kinds import DocumentKind
+from incubator.documents.programme import programme_values
 from incubator.models import Person
-
-
-def _programme(programme) -> dict:
-    return {
-        "programme_name": programme.name,
-        "programme_code": programme.code,
-        "programme_cup": programme.cup,
-        "managing_body": programme.managing_body,
-    }
 
 
 def _language() -> str:
@@ -109,7 +101,7 @@ def cohort_register_values(cohort: Cohort) -> dict:
         for h in (_("Participant"), _("Hours scheduled"), _("Hours attended"), _("Hours justified"), _("Completion %"))
     )
     return {
-        **_programme(cohort.programme),
+        **programme_values(cohort.programme),
         "cohort_name": cohort.name,
         "register_table": sections,
         "totals_table": f"<table><thead><tr>{head}</tr></thead><tbody>{totals}</tbody></table>",
@@ -127,7 +119,11 @@ def session_register_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not cohort_access.may_take_attendance(request.user, session):
         raise Http404()
     cohort = session.cohort
-    values = {**_programme(cohort.programme), "cohort_name": cohort.name, "register_table": session_section(session)}
+    values = {
+        **programme_values(cohort.programme),
+        "cohort_name": cohort.name,
+        "register_table": session_section(session),
+    }
     document = services.document_issue(
         actor=request.user, programme_id=cohort.programme_id, kind=DocumentKind.SESSION_REGISTER,
         subject=f"session:{pk}", language=_language(), values=values,
@@ -157,7 +153,7 @@ def issue_certificate(*, actor, cohort: Cohort, person: Person, language: str, b
     return services.certificate_issue(
         actor=actor, programme_id=cohort.programme_id, subject=f"cohort:{cohort.pk}:person:{person.pk}",
         holder_name=summary.full_name, course=cohort.name, hours=round(summary.attended_minutes / 60, 1),
-        issued_on=timezone.localdate(), language=language, values=_programme(cohort.programme),
+        issued_on=timezone.localdate(), language=language, values=programme_values(cohort.programme),
         url_of=lambda code: base_url + reverse("documents:certificate-verify", args=[code]),
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from incubator.models import LegalForm, Programme, Theme, User, Venture
+from incubator.uploads import LOGO_UPLOADS, accepted_extensions, image_data_uri, shown_name
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -50,6 +51,23 @@ def _choices_field(choices, label, required=False) -> forms.MultipleChoiceField:
     )
 
 
+class LogoInput(forms.ClearableFileInput):
+    """The stored logo shown as a picture (embedded: uploads have no public URL) with the
+    box to remove it. ``accept`` only narrows the browser's file picker: the type is
+    checked on the bytes by the field's validator."""
+
+    template_name = "incubator/widgets/logo_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": ",".join(accepted_extensions(LOGO_UPLOADS.kinds)), **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["preview"] = image_data_uri(value) if self.is_initial(value) else ""
+        context["widget"]["shown_name"] = shown_name(value.name) if self.is_initial(value) else ""
+        return context
+
+
 class ProgrammeForm(forms.ModelForm):
     target_areas = LinesField(label=_("Target areas"), required=False, help_text=_("One per line."))
 
@@ -67,7 +85,9 @@ class ProgrammeForm(forms.ModelForm):
             "target_areas",
             "managing_body",
             "last_payment_on",
+            "logo",
         )
+        widgets = {"logo": LogoInput}
 
 
 class VentureForm(forms.ModelForm):

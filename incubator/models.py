@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.it.forms import ITSocialSecurityNumberField
 
+from incubator.uploads import logo_path, validate_logo
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -90,6 +92,14 @@ class Programme(models.Model):
     managing_body = models.CharField(_("managing body"), max_length=200, blank=True)
     last_payment_on = models.DateField(
         _("last payment"), null=True, blank=True, help_text=_("Starts the document retention period.")
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        max_length=200,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG, at most 1 MB: shown on the header of the programme's documents."),
     )
 
     class Meta:

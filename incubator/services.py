@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,12 +39,20 @@ def _snapshot(instance, fields: Iterable[str]) -> dict[str, Any]:
     return {f: getattr(instance, f) for f in fields}
 
 
+def _audited(value):
+    """What the audit trail keeps of a value: a file is its stored name."""
+    if isinstance(value, File):
+        return value.name or ""
+    return value
+
+
 @transaction.atomic
 def programme_create(*, actor, **fields) -> Programme:
     if not access.is_admin(actor):
         raise NotPermitted()
-    programme = _save_new(Programme(**fields))
-    audit.record(actor=actor, verb="programme.create", target=programme, programme_id=programme.pk, after=fields)
+    programme = _save_new(Programme(**{**fields, "logo": fields.get("logo") or ""}))
+    after = {k: _audited(getattr(programme, k) if k == "logo" else v) for k, v in fields.items()}
+    audit.record(actor=actor, verb="programme.create", target=programme, programme_id=programme.pk, after=after)
     return programme
 
 
@@ -66,8 +75,8 @@ def _update(*, actor, instance, fields: Mapping[str, Any], editable: Iterable[st
             verb=verb,
             target=instance,
             programme_id=programme_id,
-            before={k: before[k] for k in changed},
-            after={k: getattr(instance, k) for k in changed},
+            before={k: _audited(before[k]) for k in changed},
+            after={k: _audited(getattr(instance, k)) for k in changed},
         )
     return instance
 
@@ -83,14 +92,20 @@ PROGRAMME_EDITABLE = (
     "target_areas",
     "managing_body",
     "last_payment_on",
+    "logo",
 )
 
 
 @transaction.atomic
 def programme_update(*, actor, programme: Programme, **fields) -> Programme:
-    """Administrators and the programme's coordinators; the code identifies it and stays."""
+    """Administrators and the programme's coordinators; the code identifies it and stays.
+    ``logo``: an uploaded PNG/JPEG (checked by the field's validator), or empty to remove
+    it; the file it replaces is deleted once the change is committed."""
     access.require_role(actor, programme.pk, Role.COORDINATOR)
-    return _update(
+    if "logo" in fields and not fields["logo"]:
+        fields = {**fields, "logo": ""}  # the admin's "clear" box gives False
+    old_logo = Programme.objects.filter(pk=programme.pk).values_list("logo", flat=True).first() or ""
+    programme = _update(
         actor=actor,
         instance=programme,
         fields=fields,
@@ -98,6 +113,10 @@ def programme_update(*, actor, programme: Programme, **fields) -> Programme:
         verb="programme.update",
         programme_id=programme.pk,
     )
+    if old_logo and old_logo != programme.logo.name:
+        storage = programme.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return programme
 
 
 @transaction.atomic

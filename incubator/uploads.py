@@ -2,7 +2,8 @@
 bytes AND from its extension (both must agree, whatever the browser claims), and the
 name it is stored under (sanitised, with a random prefix so that names cannot be guessed
 or collide). Used by milestone evidence (``services_path``), expense documents
-(``incubator.funding.expenses``) and spreadsheet imports (``importing``).
+(``incubator.funding.expenses``), spreadsheet imports (``importing``) and the programme's
+logo (``validate_logo``, a model validator, which also reads the image with Pillow).
 
 Uploaded files are stored under MEDIA_ROOT and never served from a public URL
 (``MEDIA_URL`` maps to nothing): only views that check the user's access hand them out,
@@ -12,6 +13,9 @@ Office files are ZIP archives: only their directory is read here, never their me
 contents (no decompression, so no zip bomb); XLSX imports are read by openpyxl, which
 parses XML through defusedxml (no entity expansion, no external entities)."""
 
+import base64
+import io
+import logging
 import secrets
 import zipfile
 from collections.abc import Iterable
@@ -19,11 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from incubator.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 _HEAD = 512
@@ -193,3 +200,64 @@ def shown_name(stored: str) -> str:
 def accepted_extensions(kinds: Iterable[str]) -> list[str]:
     """For ``<input type="file" accept=...>``."""
     return [f".{extension}" for name in kinds for extension in KINDS[name].extensions]
+
+
+# The programme's logo (on the documents' header): a PNG or JPEG of at most 1 MB whose
+# pixels are few enough to decode safely (a small compressed file may hold a huge image).
+LOGO_UPLOADS = Policy(kinds=("png", "jpeg"), max_bytes=1 * MB, code_prefix="logo")
+LOGO_MAX_PIXELS = 4000 * 4000
+
+
+def validate_logo(file) -> None:
+    """Model validator of ``Programme.logo``: size, extension and bytes (``validate_upload``),
+    then the image itself read by Pillow (dimensions, not corrupt). A stored logo is not
+    checked again on later saves of the programme."""
+    if not file or getattr(file, "_committed", False):
+        return
+    try:
+        validate_upload(file, LOGO_UPLOADS, field="logo", required=False)
+    except DomainError as refusal:
+        raise ValidationError(refusal.messages[0], code=refusal.code) from None
+    from PIL import Image, UnidentifiedImageError  # only when a logo is uploaded
+
+    invalid = ValidationError(_("The file is not a readable PNG or JPEG image."), code="logo_content")
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            width, height = image.size
+            if image.format not in ("PNG", "JPEG"):
+                raise invalid
+            if width * height > LOGO_MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is too large: at most %(pixels)s million pixels.")
+                    % {"pixels": LOGO_MAX_PIXELS // 1_000_000},
+                    code="logo_too_many_pixels",
+                )
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise invalid from None
+    finally:
+        file.seek(0)
+
+
+def image_data_uri(file, policy: Policy = LOGO_UPLOADS) -> str:
+    """A stored image (checked when uploaded) as a ``data:`` URI, for a page or a document
+    that must not fetch it from a URL; "" when there is none, it cannot be read, or its
+    bytes are not one of ``policy``'s image kinds within its size."""
+    if not file:
+        return ""
+    try:
+        with file.open("rb") as stored:
+            content = stored.read(policy.max_bytes + 1)
+    except OSError:
+        logger.warning("The stored image %s cannot be read.", file.name)
+        return ""
+    kind = sniff(io.BytesIO(content))
+    if kind not in policy.kinds or not KINDS[kind].content_type.startswith("image/") or len(content) > policy.max_bytes:
+        return ""
+    return f"data:{KINDS[kind].content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def logo_path(instance, filename: str) -> str:
+    """Where a programme's logo is stored (under MEDIA_ROOT, never served publicly)."""
+    return f"programmes/logos/{safe_filename(filename, extension_of(filename), default='logo')}"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from incubator.documents import services
 from incubator.documents.kinds import DocumentKind
+from incubator.documents.programme import programme_values
 from mentoring import selectors
 
 
@@ -36,10 +37,7 @@ def timesheet_values(sheet: selectors.Timesheet) -> dict:
         for e in sheet.entries
     )
     return {
-        "programme_name": programme.name,
-        "programme_code": programme.code,
-        "programme_cup": programme.cup,
-        "managing_body": programme.managing_body,
+        **programme_values(programme),
         "tutor_name": str(sheet.tutor),
         "month": f"{sheet.month:02d}/{sheet.year}",
         "total_hours": formats.number_format(sheet.total_hours, 2),

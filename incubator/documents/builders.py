@@ -7,19 +7,10 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from incubator.documents.programme import programme_values
 from incubator.funding.models import Grant, TrancheKind
-from incubator.models import Programme
 from incubator.selection.applicants import applicant_rows
 from incubator.selection.models import Application, ApplicationState, Call, SubmissionSnapshot
-
-
-def _programme(programme: Programme) -> dict:
-    return {
-        "programme_name": programme.name,
-        "programme_code": programme.code,
-        "programme_cup": programme.cup,
-        "managing_body": programme.managing_body,
-    }
 
 
 def _when(value) -> str:
@@ -37,7 +28,7 @@ def _money(value: Decimal | None) -> str:
 
 def _application(application: Application) -> dict:
     return {
-        **_programme(application.call.programme),
+        **programme_values(application.call.programme),
         "call_title": application.call.title,
         "venture_title": application.venture.title,
         "protocol_number": application.protocol_number or "",
@@ -116,7 +107,7 @@ def ranking(call: Call) -> dict:
         [_("Rank"), _("Protocol number"), _("Submitted at"), _("Score"), _("Outcome")],
         [[r, p, _when(s), score, states.get(state, state)] for r, p, s, score, state in rows],
     )
-    return {**_programme(call.programme), "call_title": call.title, "ranking_table": table}
+    return {**programme_values(call.programme), "call_title": call.title, "ranking_table": table}
 
 
 CONDITIONS = {
@@ -136,7 +127,7 @@ def grant_act(grant: Grant) -> dict:
     ]
     period = f"{_when(grant.starts_on)} - {_when(grant.ends_on)}" if grant.starts_on else ""
     return {
-        **_programme(application.call.programme),
+        **programme_values(application.call.programme),
         "venture_title": grant.venture.title,
         "call_title": application.call.title,
         "protocol_number": application.protocol_number or "",

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from incubator.documents.kinds import PLACEHOLDERS
+from incubator.documents.kinds import PLACEHOLDERS, RAW
 
 # Anything between double braces is a placeholder use, so "{{ a.b }}" or "{{ x|f }}" is
 # caught (and refused) rather than left in the text.
@@ -33,6 +33,7 @@ table.roster td { height: 1.6em; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
 header { border-bottom: 1px solid #06c; margin-bottom: 1em; }
 header .prog { font-weight: bold; color: #06c; }
+header img.logo { display: block; max-height: 1.6cm; max-width: 6cm; margin-bottom: 0.2cm; }
 table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
 th, td { border: 1px solid #999; padding: 3px 4px; text-align: left; vertical-align: top; }
 code { font-size: 8pt; word-break: break-all; }
@@ -65,13 +66,15 @@ def check(kind: str, body: str) -> None:
 
 
 def fill(kind: str, body: str, values: Mapping[str, object]) -> str:
-    """Replace each placeholder; values are escaped except the product's own tables."""
+    """Replace each placeholder; values are escaped except the product's own HTML: the
+    placeholders in ``kinds.RAW`` that this kind documents."""
+    raw = RAW & set(PLACEHOLDERS[kind])
 
     def replace(match: re.Match) -> str:
         name = match.group(1).strip()
         value = values.get(name, "")
         text = "" if value is None else str(value)
-        return text if name.endswith("_table") else escape(text)
+        return text if name in raw else escape(text)
 
     return _USE.sub(replace, body)
 
@@ -85,10 +88,15 @@ def page(title: str, body_html: str, language: str) -> str:
 
 
 def to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a document is actually rendered
+    # Heavy imports, only when a document is actually rendered.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    return HTML(string=html).write_pdf(pdf_identifier=identifier)
+    # Only data: URIs (the logo, the QR code) are read: a template naming a remote or
+    # local address (an <img src>, a <link>) makes the server fetch nothing.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_identifier=identifier)
 
 
 def sha256(content: bytes) -> str:

@@ -5,7 +5,9 @@ version (``DocumentTemplate``); the placeholders stay the documented ones below.
 The template language is deliberately tiny: ``{{ name }}`` is replaced by the value of a
 documented placeholder, HTML-escaped. There are no tags, filters, attribute lookups or
 includes, so a template cannot run code or read anything but the values given to it.
-Placeholders ending in ``_table`` are tables built by the product (already escaped).
+The placeholders in ``RAW`` (tables, the QR code, the programme's logo) are HTML built by
+the product from escaped values and are inserted as they are; the rule is this list, not
+the name, and a template may still only use its kind's documented placeholders.
 """
 
 from django.db import models
@@ -24,7 +26,8 @@ class DocumentKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate of attendance")
 
 
-COMMON = ("programme_name", "programme_code", "programme_cup", "managing_body")
+# ``programme_logo``: the programme's logo as an <img> (embedded, "" when it has none).
+COMMON = ("programme_name", "programme_code", "programme_cup", "managing_body", "programme_logo")
 APPLICATION = ("call_title", "venture_title", "protocol_number", "submitted_at")
 
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
@@ -61,7 +64,24 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_HEAD_IT = "<header><p class='prog'>{{ programme_name }} ({{ programme_code }})</p><p>{{ managing_body }}</p></header>"
+# Trusted HTML built by the product (``engine.fill`` does not escape them).
+RAW = frozenset(
+    {
+        "programme_logo",
+        "applicants_table",
+        "ranking_table",
+        "tranches_table",
+        "register_table",
+        "totals_table",
+        "timesheet_table",
+        "qr_table",
+    }
+)
+
+_HEAD_IT = (
+    "<header>{{ programme_logo }}<p class='prog'>{{ programme_name }} ({{ programme_code }})</p>"
+    "<p>{{ managing_body }}</p></header>"
+)
 _HEAD_EN = _HEAD_IT
 
 DEFAULTS: dict[tuple[str, str], str] = {

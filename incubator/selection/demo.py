@@ -1,5 +1,6 @@
 """Demo data, step 10 ("selection"): an INNESCO-like programme of the Comune di Napoli
-(action 3.3.1, FESR, Municipalità 1, 4 and 6), its personas, and one call taken from
+(action 3.3.1, FESR, Municipalità 1, 4 and 6) with a logo drawn in code (on its documents'
+header), its personas, and one call taken from
 the opening to the ranking through the real services: about forty applications across
 the five themes, an eligibility and prefeasibility check, two evaluators per
 application (one declared conflict), the ranking with a tie settled by the earlier
@@ -12,12 +13,14 @@ waiting list and rejections, and the persona ``participant`` is always admitted 
 ``participant2`` is always rejected and referred to crowdfunding."""
 
 import datetime as dt
+import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from incubator import services as core_services
 from incubator.dates import add_months
@@ -258,6 +261,20 @@ def _score_plan(ctx: DemoContext, quality: float) -> list[Decimal]:
     return [_half_points(quality * c["max_score"] + ctx.rng.uniform(-0.5, 0.5), c["max_score"]) for c in CRITERIA]
 
 
+def logo_png() -> bytes:
+    """A small logo drawn in code (Pillow, which WeasyPrint uses too): the same bytes on every run."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (480, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 152, 152), radius=28, fill="#0b6e4f")
+    draw.ellipse((44, 44, 116, 116), fill="#f4b400")
+    draw.text((176, 44), "INNESCO", fill="#0b6e4f", font=ImageFont.load_default(size=64))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def build_selection(ctx: DemoContext) -> None:
     today = ctx.today
     create_personas(ctx)
@@ -281,6 +298,11 @@ def build_selection(ctx: DemoContext) -> None:
     for username, (_first, _last, role, _staff, _superuser) in PERSONA_DETAILS.items():
         if role:
             core_services.role_grant(actor=admin, user=ctx.users[username], programme=programme, role=role)
+    # The office uploads the programme's logo: the documents' header shows it.
+    programme = core_services.programme_update(
+        actor=coordinator, programme=programme, logo=SimpleUploadedFile("innesco.png", logo_png(), "image/png")
+    )
+    ctx.programme = programme
 
     opens = add_months(today.replace(day=1), -11) + dt.timedelta(days=14)
     closes = opens + dt.timedelta(days=60)

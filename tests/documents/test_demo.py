@@ -8,6 +8,9 @@ from django.test import TestCase
 
 from incubator.documents.kinds import DocumentKind
 from incubator.documents.models import Certificate, GeneratedDocument
+from incubator.models import Programme
+from incubator.selection.demo import PROGRAMME_CODE
+from tests.documents.helpers import images
 
 
 class DocumentsDemoTests(TestCase):
@@ -21,6 +24,14 @@ class DocumentsDemoTests(TestCase):
         for document in GeneratedDocument.objects.all():
             assert bytes(document.content).startswith(b"%PDF")
         assert Certificate.objects.count() == 1
+
+    def test_innesco_has_a_logo_on_its_documents(self):
+        programme = Programme.objects.get(code=PROGRAMME_CODE)
+        assert programme.logo.name.startswith("programmes/logos/") and programme.logo.name.endswith("-innesco.png")
+        issued = GeneratedDocument.objects.filter(programme=programme)
+        assert set(issued.values_list("kind", flat=True)) == set(DocumentKind.values)
+        for document in issued:
+            assert len(images(bytes(document.content))) == 1, document.kind
 
     def test_one_signed_act_verified(self):
         from incubator.documents.models import SignedAct

@@ -1,4 +1,6 @@
+import base64
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -43,6 +45,31 @@ def test_code_and_remote_resources_are_refused(world, body):
         services.template_save(
             actor=world.coordinator, programme=world.programme, kind=DocumentKind.RECEIPT, language="it", body=body
         )
+
+
+def test_rendering_fetches_no_address_only_data_uris(tmp_path, monkeypatch):
+    """A template may hold an <img src> or a <link>: the renderer reads data: URIs only,
+    so neither a local file nor a remote address is fetched (no server-side request)."""
+    from PIL import Image
+    from pypdf import PdfReader
+    from weasyprint.urls import URLFetcher
+
+    picture = tmp_path / "secret.png"
+    Image.new("RGB", (40, 40), "red").save(picture)
+    opened = []
+    real_open = URLFetcher.open
+    monkeypatch.setattr(URLFetcher, "open", lambda self, url, *a, **k: opened.append(url) or real_open(self, url))
+
+    def images(html: str) -> int:
+        reader = PdfReader(io.BytesIO(engine.to_pdf(engine.page("t", html, "it"))))
+        resources = reader.pages[0].get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        return sum(1 for ref in xobjects.values() if ref.get_object().get("/Subtype") == "/Image")
+
+    data_uri = "data:image/png;base64," + base64.b64encode(picture.read_bytes()).decode()
+    assert images(f'<img src="{data_uri}">') == 1
+    assert images(f'<img src="file://{picture}"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">') == 0
+    assert not [url for url in opened if not str(url).startswith("data:")]
 
 
 def test_values_are_escaped_not_interpreted():

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.documents.helpers import pdf_text
+from tests.documents.helpers import images, pdf_text
+from tests.documents.logos import give_logo
 from tests.mentoring.fixtures import *  # noqa: F403
 from tests.mentoring.fixtures import aware, log
 
@@ -34,3 +35,12 @@ def test_timesheet_pdf_404_out_of_reach(client, mentoring, other_mentoring, who)
     }[who]
     client.force_login(user)
     assert client.get(_url(mentoring)).status_code == 404
+
+
+def test_timesheet_pdf_has_the_programme_logo_when_there_is_one(client, mentoring, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    log(mentoring, aware(2026, 3, 2, 9), 90)
+    client.force_login(mentoring.world.coordinator)
+    assert images(client.get(_url(mentoring)).content) == []
+    give_logo(mentoring.world)
+    assert len(images(client.get(_url(mentoring)).content)) == 1
