@@ -199,6 +199,16 @@ class ExpenseReportInline(BackOfficeInline):
     fields = ("period_start", "period_end", "is_final", "state", "submitted_at", "reviewed_at")
 
 
+class DeMinimisAidInline(BackOfficeInline):
+    """The grant's entries in the de minimis register: one per undertaking receiving its aid
+    (with a partnership the lead and each partner with its share), written when awarded."""
+
+    model = DeMinimisAid
+    fields = ("undertaking", "amount", "granted_on", "cor", "note", "withdrawn_on")
+    readonly_fields = fields
+    verbose_name_plural = _("de minimis register entries")
+
+
 def new_form_token() -> str:
     return uuid.uuid4().hex
 
@@ -228,7 +238,7 @@ class GrantAdmin(GrantMeasureMixin, ExportOnly, BackOfficeAdmin):
     search_fields = ("venture__title", "cup", "cor", "undertaking")
     list_select_related = ("venture",)
     autocomplete_fields = ("application",)
-    inlines = [BudgetLineInline, TrancheInline, ExpenseReportInline]
+    inlines = [BudgetLineInline, TrancheInline, ExpenseReportInline, DeMinimisAidInline]
     actions = ["award", "sign_contract", "start", "close", "revoke"]
 
     def get_queryset(self, request):

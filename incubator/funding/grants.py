@@ -14,6 +14,14 @@ from django.utils.translation import gettext as _
 from incubator import audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
 from incubator.funding import eligibility, notices
+from incubator.funding.aid_register import (
+    live_entries,
+    lock_undertakings,
+    record_de_minimis_checks,
+    register_grant_aid,
+    vary_grant_aid,
+)
+from incubator.funding.aid_shares import ZERO, aid_shares, grant_aid_shares, lead_amount
 from incubator.funding.common import (
     eur,
     locked_grant,
@@ -27,7 +35,6 @@ from incubator.funding.measures import measure_for_grant, require_available
 from incubator.funding.models import (
     AidVariation,
     DeMinimisAid,
-    DeMinimisCheck,
     ExpenseCategory,
     ExpenseItemStatus,
     ExpenseReportState,
@@ -62,8 +69,13 @@ def _application_admitted(candidate: GrantCandidate) -> list[Problem]:
 def _de_minimis_headroom(candidate: GrantCandidate) -> list[Problem]:
     if candidate.stage == Stage.CONTRACT:
         return []  # the aid was registered, and counted, when the grant was awarded
+    # The grant's undertaking receives the whole amount, or with partners the lead's share
+    # (incubator.negotiation.partner_aid checks the partners').
+    amount = lead_amount(
+        aid_shares(application=candidate.application, undertaking=candidate.undertaking, amount=candidate.amount)
+    )
     position = de_minimis_position(candidate.undertaking, candidate.on, exclude_grant=candidate.grant)
-    if position.allows(candidate.amount):
+    if position.allows(amount):
         return []
     return [
         Problem(
@@ -79,7 +91,7 @@ def _de_minimis_headroom(candidate: GrantCandidate) -> list[Problem]:
                 "end": position.window_end.strftime("%d/%m/%Y"),
                 "ceiling": eur(position.ceiling),
                 "headroom": eur(position.headroom),
-                "amount": eur(candidate.amount),
+                "amount": eur(amount),
             },
             "amount",
         )
@@ -357,12 +369,6 @@ def grant_set_budget(*, actor, grant: Grant, lines: Mapping[str, Any]) -> list[G
     return saved
 
 
-def _lock_undertaking(undertaking: str) -> None:
-    """Serialises de minimis decisions about one undertaking: two grants awarded at the
-    same moment would otherwise each see the other's aid missing from the total."""
-    list(Grant.objects.select_for_update().filter(undertaking=undertaking).values_list("pk", flat=True))
-
-
 @transaction.atomic
 def grant_award(
     *, actor, grant: Grant, decided_on: dt.date | None = None, cup: str | None = None, cor: str | None = None
@@ -388,10 +394,11 @@ def grant_award(
         grant.measure = measure_for_grant(grant.application.call)
         grant.fund = grant.measure.fund
         grant.save(update_fields=["measure", "fund"])
-    _lock_undertaking(grant.undertaking)
+    shares = grant_aid_shares(grant)
+    lock_undertakings([share.undertaking for share in shares])
     eligibility.require_eligible(_candidate(grant, Stage.AWARD, decided_on))
     require_available(measure=grant.measure, amount=grant.amount)
-    check = _record_de_minimis_check(actor=actor, grant=grant, on=decided_on)
+    checks = record_de_minimis_checks(actor=actor, grant=grant, shares=shares, on=decided_on)
     _move(
         actor=actor,
         grant=grant,
@@ -400,57 +407,9 @@ def grant_award(
         cup=grant.cup,
         cor=grant.cor,
     )
-    aid = _save_new(
-        DeMinimisAid(
-            undertaking=grant.undertaking,
-            programme_id=grant.venture.programme_id,
-            venture=grant.venture,
-            grant=grant,
-            source=DeMinimisAid.Source.OURS,
-            granting_body=grant.venture.programme.managing_body or str(grant.venture.programme),
-            granted_on=decided_on,
-            amount=grant.amount,
-            note=f"COR {grant.cor}",
-            cor=grant.cor,
-            check_record=check,
-        )
-    )
-    audit.record(
-        actor=actor,
-        verb="de_minimis.register",
-        target=aid,
-        programme_id=grant.venture.programme_id,
-        after={"undertaking": aid.undertaking, "amount": aid.amount, "granted_on": decided_on},
-    )
+    register_grant_aid(actor=actor, grant=grant, shares=shares, checks=checks, on=decided_on)
     notices.grant_awarded(grant)
     return grant
-
-
-def _record_de_minimis_check(*, actor, grant: Grant, on: dt.date) -> DeMinimisCheck:
-    """The check before the concession, kept with its figures; the concession refers to it.
-    The eligibility checks above have refused an award that does not fit."""
-    position = de_minimis_position(grant.undertaking, on, exclude_grant=grant)
-    if not position.allows(grant.amount):
-        raise DomainError(
-            _("De minimis ceiling exceeded: the headroom is %(headroom)s EUR.") % {"headroom": eur(position.headroom)},
-            code="de_minimis_exceeded",
-            field="amount",
-        )
-    return _save_new(
-        DeMinimisCheck(
-            grant=grant,
-            undertaking=position.undertaking,
-            on=on,
-            window_start=position.window_start,
-            window_end=position.window_end,
-            total=position.total,
-            ceiling=position.ceiling,
-            headroom=position.headroom,
-            amount=grant.amount,
-            passed=True,
-            checked_by=actor if getattr(actor, "pk", None) else None,
-        )
-    )
 
 
 @transaction.atomic
@@ -515,9 +474,8 @@ def grant_revoke(*, actor, grant: Grant, reason: str, on: dt.date | None = None,
         raise DomainError(_("Give the reason for the revocation."), code="reason_required", field="reason")
     on = stage_date(on, "revoked_on")
     _move(actor=actor, grant=grant, to=GrantState.REVOKED, reason=reason, revoked_on=on, revocation_reason=reason)
-    aid = DeMinimisAid.objects.filter(grant=grant, withdrawn_on__isnull=True).first()
-    if aid is not None and (covar or "").strip():
-        _vary(actor=actor, aid=aid, covar=covar, varied_on=on, amount_after=Decimal(0), reason=reason)
+    if (covar or "").strip():  # every entry of the grant (a partnership has one per undertaking)
+        vary_grant_aid(actor=actor, grant=grant, covar=covar, varied_on=on, amount_after=ZERO, reason=reason)
     DeMinimisAid.objects.filter(grant=grant, withdrawn_on__isnull=True).update(withdrawn_on=on)
     grant.tranches.filter(state=TrancheState.REQUESTED).update(state=TrancheState.CANCELLED, note=reason[:300])
     return grant
@@ -595,62 +553,41 @@ def de_minimis_withdraw(*, actor, aid: DeMinimisAid, on: dt.date | None = None, 
     return aid
 
 
-def _vary(*, actor, aid: DeMinimisAid, covar: str, varied_on: dt.date, amount_after: Decimal, reason: str):
-    variation = _save_new(
-        AidVariation(
-            aid=aid,
-            covar=covar.strip(),
-            varied_on=varied_on,
-            amount_before=aid.amount,
-            amount_after=amount_after,
-            reason=reason[:300],
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
-    )
-    audit.record(
-        actor=actor,
-        verb="de_minimis.vary",
-        target=aid,
-        programme_id=aid.programme_id,
-        before={"amount": aid.amount},
-        after={"amount": amount_after, "covar": variation.covar},
-        reason=reason,
-    )
-    return variation
-
-
 @transaction.atomic
 def de_minimis_vary(
     *, actor, aid: DeMinimisAid, covar: str, amount_after, reason: str, varied_on: dt.date | None = None
 ) -> AidVariation:
     """A change to our aid in the state-aid register (e.g. reduced at closing to what was
-    spent), with the register's variation code (COVAR); the aid counts for the new amount."""
-    aid = DeMinimisAid.objects.select_for_update().get(pk=aid.pk)
+    spent), with the register's variation code (COVAR); the aid counts for the new amount.
+    ``amount_after`` is the new amount of the grant's aid: with partners every entry of the
+    grant is reduced in proportion (``incubator.funding.aid_register.vary_grant_aid``).
+    Answers the variation of ``aid``."""
+    aid = DeMinimisAid.objects.get(pk=aid.pk)
     require_coordinator(actor, aid.programme_id)
     if aid.source != DeMinimisAid.Source.OURS:
         raise DomainError(_("Only this programme's aid has register codes."), code="declared", field="aid")
+    grant = locked_grant(aid.grant)  # the grant first, then its entries, as the revocation does
+    aid = DeMinimisAid.objects.select_for_update().get(pk=aid.pk)
+    if aid.withdrawn_on:
+        raise DomainError(_("Already withdrawn."), code="withdrawn", field="withdrawn_on")
     if not (covar or "").strip():
         raise DomainError(_("Give the variation code (COVAR) from the register."), code="required", field="covar")
     if not (reason or "").strip():
         raise DomainError(_("Give the reason."), code="reason_required", field="reason")
     amount_after = money(amount_after, "amount_after")
-    if amount_after >= aid.amount:
+    total = sum((entry.amount for entry in live_entries(grant)), ZERO)
+    if amount_after >= total:
         raise DomainError(
-            _("A variation reduces the aid (now %(amount)s EUR).") % {"amount": eur(aid.amount)},
+            _("A variation reduces the aid (now %(amount)s EUR).") % {"amount": eur(total)},
             code="not_reduced",
             field="amount_after",
         )
-    variation = _vary(
+    variations = vary_grant_aid(
         actor=actor,
-        aid=aid,
+        grant=grant,
         covar=covar,
         varied_on=stage_date(varied_on, "varied_on"),
         amount_after=amount_after,
         reason=reason,
     )
-    if amount_after == 0:
-        aid.withdrawn_on = variation.varied_on
-    else:
-        aid.amount = amount_after
-    aid.save(update_fields=["amount", "withdrawn_on"])
-    return variation
+    return next(variation for variation in variations if variation.aid_id == aid.pk)

@@ -384,7 +384,8 @@ class DeMinimisCheck(models.Model):
 
 class DeMinimisAid(models.Model):
     """One aid in the de minimis register of a single undertaking (Reg. EU 2023/2831):
-    ours (a grant, recorded when awarded) or declared by the undertaking (other bodies)."""
+    ours (a grant, recorded when awarded: one entry per undertaking receiving it) or
+    declared by the undertaking (other bodies)."""
 
     class Source(models.TextChoices):
         OURS = "ours", _("This programme's grant")
@@ -402,8 +403,10 @@ class DeMinimisAid(models.Model):
         related_name="de_minimis_aid",
         verbose_name=_("venture"),
     )
-    grant = models.OneToOneField(
-        Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="de_minimis", verbose_name=_("grant")
+    # Our grant's aid: one entry per single undertaking receiving it (a partnership's lead
+    # and each partner with its share, ``incubator.funding.aid_shares``).
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="de_minimis_aid", verbose_name=_("grant")
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     granting_body = models.CharField(_("granting body"), max_length=200)
@@ -437,6 +440,7 @@ class DeMinimisAid(models.Model):
                 name="de_minimis_ours_has_grant",
             ),
             models.CheckConstraint(condition=Q(source="declared") | ~Q(cor=""), name="de_minimis_ours_has_cor"),
+            models.UniqueConstraint(fields=["grant", "undertaking"], name="de_minimis_one_per_grant_undertaking"),
         ]
         indexes = [models.Index(fields=["undertaking", "granted_on"])]
 
@@ -470,7 +474,9 @@ class AidVariation(models.Model):
         verbose_name_plural = _("aid variations")
         constraints = [
             models.CheckConstraint(condition=~Q(covar=""), name="aid_variation_has_covar"),
-            models.UniqueConstraint(fields=["covar"], name="aid_variation_covar_unique"),
+            # A COVAR varies every entry of one grant (each its own row); the services refuse
+            # a code already recorded.
+            models.UniqueConstraint(fields=["aid", "covar"], name="aid_variation_covar_once_per_aid"),
             models.CheckConstraint(
                 condition=Q(amount_after__gte=0, amount_after__lte=F("amount_before")),
                 name="aid_variation_reduces",

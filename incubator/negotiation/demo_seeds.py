@@ -3,8 +3,9 @@
 - ``PUGLIA-HUBS`` (Puglia, social innovation hubs): a negotiation call open to
   municipalities over 20,000 residents; two municipalities apply, one of them leading a
   partnership with a social cooperative and a third-sector body; Lecce's proposal is
-  negotiated to the grant (a meeting, a revision requested and made, the agreement),
-  Brindisi's is in co-design with a revision requested.
+  negotiated to the grant (a meeting, a revision requested and made, the agreement) and,
+  with the hubs' measures, the grant awarded (the de minimis register records each
+  partner's share), Brindisi's is in co-design with a revision requested.
 - ``WECARE`` (Piemonte WECARE): a company-welfare call answered by a company, scored and
   ranked, the company admitted.
 
@@ -284,7 +285,18 @@ def seed_puglia(ctx: DemoContext) -> None:
     services.negotiation_agree(
         actor=coordinator, negotiation=lecce_neg, amount="280000", note="Accordo sulla versione 2 della proposta."
     )
-    services.negotiation_grant(actor=coordinator, negotiation=lecce_neg)
+    grant = services.negotiation_grant(actor=coordinator, negotiation=lecce_neg)
+    # With the hubs' measures (the measures step, incubator.funding.demo_measures) the grant
+    # is awarded: the de minimis register gets one entry per partner with its share (Lecce
+    # 60 %, the cooperative 25 %, the APS 15 % of 280,000 EUR).
+    if call.budget_split.exists():
+        funding_services.grant_award(
+            actor=coordinator,
+            grant=grant,
+            decided_on=today,
+            cup=f"B81H{today:%y}{ctx.rng.randint(10**8, 10**9 - 1)}",
+            cor=str(ctx.rng.randint(1000000, 9999999)),
+        )
 
     brindisi_neg = services.negotiation_open(actor=coordinator, application=brindisi_app)
     services.meeting_log(

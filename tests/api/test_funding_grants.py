@@ -170,6 +170,7 @@ def test_budget_read_and_replace(world, grant):
 @pytest.mark.parametrize("role", ["coordinator", "participant"])
 def test_list_query_count(rows, role, world, django_assert_num_queries):
     grants = h.many_grants(world, rows)
+    h.partnership_entries(grants)
     if role == "participant":
         from tests import factories as f
 
@@ -178,9 +179,30 @@ def test_list_query_count(rows, role, world, django_assert_num_queries):
     user = getattr(world, role)
     access.forget(user)
     client = client_as(user)
-    # roles, count, page (totals are subqueries of the page query)
-    with django_assert_num_queries(3):
+    # roles, count, page (totals are subqueries of the page query), the register entries
+    with django_assert_num_queries(4):
         response = client.get(URL, {"page_size": 100})
     assert response.json()["count"] == rows
+    assert {len(r["de_minimis_aid"]) for r in response.json()["results"]} == {2}
     assert {r["paid"] for r in response.json()["results"]} == {"0.00"}
     assert {r["committed"] for r in response.json()["results"]} == {"100.00"}
+
+
+def test_a_partnership_grant_shows_every_register_entry(world, other):
+    """Awarded through the API: the grant lists its entries (one per undertaking, adding up
+    to the amount) to whoever sees the grant; the register filters by grant; the other
+    programme's coordinator gets 404 and an empty list."""
+    h.admitted(world)
+    _lead, coop, aps = h.partnership(world, shares=("50", "30", "20"))
+    grant = h.proposed(world, "100000.00")
+    client = client_as(world.coordinator)
+    response = client.post(url(grant, "award"), {"decided_on": "2026-03-02"}, format="json")
+    assert response.status_code == 200, response.content
+    aid = {row["undertaking"]: row["amount"] for row in response.json()["de_minimis_aid"]}
+    assert aid == {grant.undertaking: "50000.00", coop.tax_code: "30000.00", aps.tax_code: "20000.00"}
+    assert len(client_as(world.participant).get(url(grant)).json()["de_minimis_aid"]) == 3
+    register = client.get("/api/v1/de-minimis/", {"grant": grant.pk}).json()
+    assert sorted(row["amount"] for row in register["results"]) == ["20000.00", "30000.00", "50000.00"]
+    assert {row["grant"] for row in register["results"]} == {grant.pk}
+    assert client_as(other.coordinator).get(url(grant)).status_code == 404
+    assert client_as(other.coordinator).get("/api/v1/de-minimis/", {"grant": grant.pk}).json()["count"] == 0

@@ -194,3 +194,49 @@ def fill_grant(grant: Grant, n: int) -> None:
             invoice_has_cup=True,
             document=f"grants/{grant.pk}/expenses/q{i}.pdf",
         )
+
+
+def partnership_entries(grants: list[Grant]) -> None:
+    """Each grant's aid in the register as a partnership's would be (the lead 60 %, a
+    partner 40 %), written as rows (for list query counts)."""
+    from incubator.funding.models import DeMinimisAid
+
+    for grant in grants:
+        lead = (grant.amount * Decimal("0.6")).quantize(Decimal("0.01"))
+        for undertaking, amount in ((grant.undertaking, lead), (vat(8000 + grant.pk), grant.amount - lead)):
+            DeMinimisAid.objects.create(
+                undertaking=undertaking,
+                programme_id=grant.venture.programme_id,
+                venture=grant.venture,
+                grant=grant,
+                source="ours",
+                granting_body="Regione",
+                granted_on=grant.decided_on or DECIDED_ON,
+                amount=amount,
+                cor="1234567",
+            )
+
+
+def partnership(world, application=None, shares=("33.33", "33.33", "33.34")):
+    """The application led by an organisation whose code is the grant's undertaking, with a
+    cooperative and an association as partners (rows written directly: the partnership's
+    rules have their own tests in tests/selection)."""
+    from incubator.selection.models import ApplicationPartner
+    from tests.organisations.helpers import organisation
+
+    application = application or world.application
+    lead = organisation(
+        world.programme, kind="municipality", name="Comune capofila", tax_code=vat(application.venture_id)
+    )
+    coop = organisation(world.programme, kind="social_cooperative", name="Coop Alfa")
+    aps = organisation(world.programme, kind="third_sector", name="APS Beta")
+    application.organisation = lead
+    application.save(update_fields=["organisation"])
+    for org, share in zip((lead, coop, aps), shares, strict=True):
+        ApplicationPartner.objects.create(
+            application=application,
+            organisation=org,
+            role="lead" if org is lead else "partner",
+            budget_share=Decimal(share),
+        )
+    return lead, coop, aps

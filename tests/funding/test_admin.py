@@ -223,3 +223,17 @@ def test_declare_de_minimis_from_the_add_form_refusal_shows_on_the_form(coordina
     assert "future" in response.content.decode()
     assert not world.venture.de_minimis_aid.exists()
     assert CrowdfundingCampaign.objects.count() == 0 and ExpenseItem.objects.count() == 0
+
+
+def test_the_grant_page_shows_every_register_entry_of_a_partnership(coordinator_client, world, other):
+    h.admitted(world)
+    _lead, coop, aps = h.partnership(world, shares=("50", "30", "20"))
+    grant = h.awarded(world, "100000.00")
+    h.admitted(other)
+    theirs = h.awarded(other, "100000.00")
+    page = coordinator_client.get(url("grant", "change", grant.pk)).content.decode()
+    assert "De minimis register entries" in page
+    for code in (grant.undertaking, coop.tax_code, aps.tax_code):
+        assert code in page, code
+    assert "30000.00" in page or "30,000.00" in page  # the coop's 30 %
+    assert theirs.undertaking not in page

@@ -158,7 +158,7 @@ def test_declaration_rules(ready, other):
 def test_only_declared_aid_can_be_withdrawn(ready):
     grant = award(ready, "50000.00", dt.date(2026, 3, 2))
     with pytest.raises(DomainError):
-        services.de_minimis_withdraw(actor=ready.coordinator, aid=grant.de_minimis, reason="no")
+        services.de_minimis_withdraw(actor=ready.coordinator, aid=grant.de_minimis_aid.get(), reason="no")
 
 
 def test_database_rules(ready):

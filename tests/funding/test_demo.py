@@ -7,6 +7,7 @@ import io
 from django.core.management import call_command
 from django.test import TestCase
 
+from incubator.funding.aid_shares import grant_aid_shares
 from incubator.funding.models import CrowdfundingCampaign, DeMinimisAid, ExpenseItem, Grant, MatchingRule, Tranche
 from incubator.models import AuditEvent
 from incubator.selection.demo import PROGRAMME_CODE
@@ -32,7 +33,13 @@ class FundingDemoTests(TestCase):
         for grant in innesco:
             assert AuditEvent.objects.filter(verb="grant.propose", target_id=grant.pk).exists()
             assert sum(t.amount for t in grant.tranches.exclude(state="cancelled")) <= grant.amount
-        assert DeMinimisAid.objects.filter(source="ours").count() == Grant.objects.exclude(state="proposed").count()
+        # Each decided grant is in the register: one entry per undertaking (PUGLIA-HUBS's
+        # partnership grant one per partner), adding up to the grant.
+        decided = Grant.objects.exclude(state="proposed")
+        assert DeMinimisAid.objects.filter(source="ours").count() == sum(len(grant_aid_shares(g)) for g in decided)
+        partnership = Grant.objects.get(application__call__programme__code="PUGLIA-HUBS", state="awarded")
+        assert partnership.de_minimis_aid.count() == 3
+        assert sum(aid.amount for aid in partnership.de_minimis_aid.all()) == partnership.amount
         assert DeMinimisAid.objects.filter(source="declared").count() == 1
 
     def test_two_campaigns_one_matched_one_short_of_the_threshold(self):

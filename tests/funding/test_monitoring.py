@@ -146,6 +146,25 @@ def test_the_monitoring_files_against_hand_computed_figures(client, world):
     assert SensitiveDataRead.objects.filter(reader=world.coordinator, channel="export").count() == 2
 
 
+def test_the_aid_file_lists_every_undertaking_of_a_partnership(client, world):
+    """A grant of 100,000.01 to a partnership (lead 33.33 %, coop 33.33 %, APS 33.34 %),
+    revoked with COVAR V7: one aid row per undertaking, its amount (the lead's with the
+    cent left over), its own check and the same COR and COVAR."""
+    h.admitted(world)
+    lead, coop, aps = h.partnership(world)
+    grant = h.awarded(world, "100000.01")
+    services.grant_revoke(actor=world.coordinator, grant=grant, reason="Rinuncia", on=dt.date(2026, 6, 1), covar="V7")
+    client.force_login(world.coordinator)
+    response = client.get(reverse("cohorts:coordinator-monitoring"), {"programme": world.programme.pk})
+    rows = {row[3]: row for row in files(response.content, world.programme.code)["aiuti"][1:]}
+    expected = {lead.tax_code: "33330.01", coop.tax_code: "33330.00", aps.tax_code: "33340.00"}
+    assert {code: row[5] for code, row in rows.items()} == expected
+    for code in expected:
+        assert rows[code][:3] == ["1234567", f"G{grant.pk}", grant.cup] and rows[code][4] == "2026-03-02"
+        # each undertaking's own check: nothing in its window, the whole ceiling free
+        assert rows[code][7:] == ["0.00", "300000.00", "V7", "2026-06-01"]
+
+
 def progetto_dates(world):
     return [world.call.opens_at.date().isoformat(), world.call.closes_at.date().isoformat()]
 
@@ -160,11 +179,14 @@ def test_the_monitoring_files_cost_the_same_queries_for_1_and_50_grants(world, r
     from incubator.funding.models import Grant
 
     Grant.objects.filter(pk__in=[g.pk for g in grants]).update(measure=measure, fund="FESR")
+    h.partnership_entries(grants)  # two register entries per grant (a lead and a partner)
     # progetti 1, procedure 1, impegni 2 (paid by grant, grants), pagamenti 1, piano 1,
-    # indicatori 1, partecipanti 1 (these ventures have no team: no read to log), aiuti 1
-    with django_assert_num_queries(9):
+    # indicatori 1, partecipanti 1 (these ventures have no team: no read to log), aiuti 2
+    # (the entries, their variations)
+    with django_assert_num_queries(10):
         content = monitoring.monitoring_zip(world.programme, world.coordinator)
-    assert len(files(content, world.programme.code)["progetti"]) == rows + 1
+    data = files(content, world.programme.code)
+    assert len(data["progetti"]) == rows + 1 and len(data["aiuti"]) == 2 * rows + 1
 
 
 def test_a_measure_without_incubation_runs_without_cohorts(client, world):

@@ -1,6 +1,7 @@
 """The seed programmes run their own flows end to end, as ``seed_demo`` builds them:
 the Puglia hubs by negotiation (two municipalities over 20,000 residents, one
-partnership, one negotiation to the grant) and WECARE by scoring (a company-welfare call
+partnership, one negotiation to the grant, awarded with the hubs' measures: one de minimis
+entry per partner) and WECARE by scoring (a company-welfare call
 answered by a company, ranked and admitted). INNESCO's flow is tested in tests/selection."""
 
 import datetime as dt
@@ -39,6 +40,7 @@ def test_puglia_hubs_negotiate_with_two_municipalities_to_a_grant(ctx):
     assert lecce.state == "granted" and lecce.versions.count() == 2 and lecce.meetings.count() == 2
     grant = Grant.objects.get(application=lecce.application)
     assert grant.amount == 280000 and grant.undertaking == lecce.application.organisation.tax_code
+    assert grant.state == "proposed"  # without the hubs' measures (the measures step) it is not awarded
     assert lecce.application.state == "admitted" and lecce.application.rank is None
     brindisi = Negotiation.objects.get(application__organisation__name="Comune di Brindisi")
     assert brindisi.state == "revision_requested"
@@ -96,3 +98,35 @@ def test_wecare_company_welfare_grant_is_awarded_without_incubation(ctx):
     from cohorts.models import CohortEnrolment
 
     assert not CohortEnrolment.objects.filter(enrolment__application=application).exists()  # in no cohort
+
+
+def test_puglia_partnership_grant_is_awarded_with_one_register_entry_per_partner(ctx):
+    """With the measures step's Puglia measures (incubator.funding.demo_measures) the hubs'
+    call draws on measure 3.2 (grants only) and Lecce's grant is awarded: the de minimis
+    register records Lecce's 60 %, the cooperative's 25 % and the APS's 15 % of 280,000 EUR,
+    each as its own undertaking with its own check."""
+    from decimal import Decimal
+
+    from incubator.funding.demo_measures import PROGRAMMES, _measure, _programme
+    from incubator.funding.models import DeMinimisAid
+
+    spec = PROGRAMMES["PUGLIA-HUBS"]
+    programme = _programme(ctx, "PUGLIA-HUBS", spec)
+    for row in spec["measures"]:
+        _measure(ctx, programme, *row)
+    demo_seeds.seed_puglia(ctx)
+    grant = Grant.objects.get(application__organisation__name="Comune di Lecce")
+    assert grant.state == "awarded" and grant.measure.code == "3.2" and grant.cup and grant.cor
+    partners = {
+        p.organisation.tax_code: p.organisation.name
+        for p in ApplicationPartner.objects.filter(application=grant.application).select_related("organisation")
+    }
+    entries = {
+        partners[aid.undertaking]: (aid.amount, aid.check_record.amount, aid.cor)
+        for aid in DeMinimisAid.objects.filter(grant=grant).select_related("check_record")
+    }
+    assert entries == {
+        "Comune di Lecce": (Decimal("168000.00"), Decimal("168000.00"), grant.cor),
+        "Cooperativa sociale Terra di Mezzo": (Decimal("70000.00"), Decimal("70000.00"), grant.cor),
+        "APS Quartieri Connessi": (Decimal("42000.00"), Decimal("42000.00"), grant.cor),
+    }

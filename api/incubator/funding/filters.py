@@ -29,9 +29,12 @@ class ExpenseItemFilter(django_filters.FilterSet):
 
 
 class DeMinimisAidFilter(django_filters.FilterSet):
+    # By id (not a choice among every grant): a grant you do not see lists nothing.
+    grant = django_filters.NumberFilter(field_name="grant", help_text="The grant's entries (one per undertaking).")
+
     class Meta:
         model = DeMinimisAid
-        fields = ["undertaking", "source", "venture", "programme"]
+        fields = ["undertaking", "source", "venture", "programme", "grant"]
 
 
 class CampaignFilter(django_filters.FilterSet):

@@ -56,6 +56,16 @@ class _CoordinatorOnly(serializers.ModelSerializer):
 # --- grants ------------------------------------------------------------------------------
 
 
+class GrantAidSerializer(serializers.ModelSerializer):
+    """One entry of the grant's aid in the de minimis register (one per single undertaking:
+    with a partnership the lead and each partner with its share)."""
+
+    class Meta:
+        model = DeMinimisAid
+        fields = ["id", "undertaking", "amount", "granted_on", "withdrawn_on"]
+        read_only_fields = fields
+
+
 class GrantSerializer(_CoordinatorOnly):
     venture_title = serializers.CharField(source="venture.title", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
@@ -64,6 +74,14 @@ class GrantSerializer(_CoordinatorOnly):
     accepted_spending = Money(read_only=True)
     pending_spending = Money(read_only=True)
     internal_note = serializers.CharField(read_only=True, help_text=_("Coordinators only."))
+    de_minimis_aid = GrantAidSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "The grant's entries in the de minimis register, one per undertaking (empty until awarded); "
+            "together they make the amount awarded."
+        ),
+    )
 
     class Meta:
         model = Grant
@@ -93,6 +111,7 @@ class GrantSerializer(_CoordinatorOnly):
             "committed",
             "accepted_spending",
             "pending_spending",
+            "de_minimis_aid",
             "internal_note",
             "created_at",
         ]

@@ -7,6 +7,7 @@ import mimetypes
 import os
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -84,7 +85,11 @@ class GrantViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Grants: coordinators propose and move them along; a participant sees their own
     venture's (without internal notes)."""
 
-    queryset = with_totals(Grant.objects.select_related("venture"))
+    queryset = with_totals(
+        Grant.objects.select_related("venture").prefetch_related(
+            Prefetch("de_minimis_aid", queryset=DeMinimisAid.objects.order_by("pk"))
+        )
+    )
     serializer_class = s.GrantSerializer
     filterset_class = GrantFilter
     ordering_fields = ["created_at", "amount", "state", "decided_on"]
