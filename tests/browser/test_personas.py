@@ -45,19 +45,22 @@ class Walk:
     accounts pages), collecting axe violations, sideways scrolling and console errors of
     each page visited, reported together at the end."""
 
-    def __init__(self, chromium, live_server, user, artifacts, name: str):
+    def __init__(self, chromium, live_server, user, artifacts, name: str, language: str = "it"):
         client = Client()
         client.force_login(user)
+        self.language = language
         self.context = open_context(chromium, live_server, PHONE, phone=True)
-        self.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        cookies = [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+        if language != settings.LANGUAGE_CODE:
+            # What the language switcher stores (django.views.i18n.set_language).
+            cookies.append({"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url})
+        self.context.add_cookies(cookies)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.problems: list[str] = []
@@ -79,7 +82,7 @@ class Walk:
         page.wait_for_load_state("load")
         path = re.sub(r"^https?://[^/]+", "", page.url)
         self.visited.append(path)
-        assert page.locator("html").get_attribute("lang") == "it", path
+        assert page.locator("html").get_attribute("lang") == self.language, path
         violations = axe_results(page)["violations"]
         if violations:
             self.problems.append(f"{path}:\n{format_violations(violations)}")
@@ -123,8 +126,8 @@ class Walk:
 def walk(chromium, live_server, artifacts):
     walks: list[Walk] = []
 
-    def start(user, name: str) -> Walk:
-        w = Walk(chromium, live_server, user, artifacts, name)
+    def start(user, name: str, language: str = "it") -> Walk:
+        w = Walk(chromium, live_server, user, artifacts, name, language)
         walks.append(w)
         return w
 

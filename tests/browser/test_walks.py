@@ -1,7 +1,7 @@
-"""Each persona's every page, walked on a phone (390x844, Italian) by clicks from home: the
-pages the link crawl (``tests.reachability``) reaches from ``/`` are opened by clicking
-their link on the page that shows it (the mobile menu opened first when the link is in
-it), and each passes axe-core (WCAG 2.1 A/AA), does not scroll sideways and logs no
+"""Each persona's every page, walked on a phone (390x844), in Italian (the default) and in
+English, by clicks from home: the pages the link crawl (``tests.reachability``) reaches
+from ``/`` are opened by clicking their link on the page that shows it (the mobile menu
+opened first when the link is in it), and each passes axe-core (WCAG 2.1 A/AA), does not scroll sideways and logs no
 error. The persona's pages the crawl must reach are those of ``tests/ui/test_reachability.py``."""
 
 from __future__ import annotations
@@ -40,12 +40,14 @@ def click_to(w, origin: str, source: str, target: str, href: str) -> None:
     w.check()
 
 
+@pytest.mark.parametrize("language", ["it", "en"])
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_the_persona_is_walked_by_clicks_and_passes_axe(
     world,
     walk,  # noqa: F811
     live_server,
     role,
+    language,
     italian_default,
 ):
     full = build_full(world)
@@ -53,7 +55,7 @@ def test_every_page_of_the_persona_is_walked_by_clicks_and_passes_axe(
     client.force_login(user_of(full, role))
     found = crawl(client)
     pages = [url for url in found.pages() if found.via.get(url)]
-    w = walk(user_of(full, role), f"walk-{role}")
+    w = walk(user_of(full, role), f"walk-{role}-{language}", language)
     w.home()
     for url in pages:
         click_to(w, live_server.url, found.via[url], url, found.link[url])
