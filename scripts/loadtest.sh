@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A bounded load test on loopback: serves the data in DATABASE_URL with scripts/serve.sh
 # (gunicorn, PostgreSQL, Redis, the prod settings) and runs wrk against a list endpoint of
-# the API (token authentication) and a tutor's calendar feed (~500 events), then prints
+# the API (token authentication) beside an authenticated list with no rows (the request's
+# fixed cost), and a tutor's calendar feed (~500 events), then prints
 # requests per second and the 99th percentile latency of each.
 #   DATABASE_URL     default postgres://postgres@127.0.0.1:5432/incubator (build it first:
 #                    manage.py seed_demo --scale 1)
@@ -72,6 +73,7 @@ run() {
 }
 
 echo "Load test $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback, ${workers:-gunicorn}"
+run "GET $BARE_PATH (no rows, token: the fixed cost)" "$BARE_PATH" -H "Authorization: Token $TOKEN"
 run "GET $LIST_PATH (50 rows, token)" "$LIST_PATH" -H "Authorization: Token $TOKEN"
 run "GET calendar feed (whole, ~500 events)" "$FEED_PATH"
 etag=$(curl -fsSI "http://127.0.0.1:$PORT$FEED_PATH" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')

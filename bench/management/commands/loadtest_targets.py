@@ -1,7 +1,9 @@
 """``manage.py loadtest_targets``: what ``scripts/loadtest.sh`` aims wrk at, as shell
 assignments - an API token for the user (the one ``POST /api/v1/auth/token/`` would
-give), the largest list endpoint, and the calendar feed link of the tutor whose feed is
-nearest to the wanted number of events (issued through the service if they have none)."""
+give), the largest list endpoint, an authenticated list with no rows for the user (the
+request's fixed cost: what a list's throughput is compared with), and the calendar feed
+link of the tutor whose feed is nearest to the wanted number of events (issued through the
+service if they have none)."""
 
 import shlex
 
@@ -10,13 +12,15 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from bench.feeds import busiest_tutor
+from cohorts.reports.models import ReportExport
+from incubator import access
 from incubator.calendar import services
 from incubator.calendar.models import CalendarFeed
 from incubator.models import Programme, User
 
 
 class Command(BaseCommand):
-    help = "Prints TOKEN, LIST_PATH and FEED_PATH for the load test (scripts/loadtest.sh)."
+    help = "Prints TOKEN, LIST_PATH, BARE_PATH and FEED_PATH for the load test (scripts/loadtest.sh)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", default="coordinator", help="Whose token the list requests carry.")
@@ -37,9 +41,12 @@ class Command(BaseCommand):
         feed = services.calendar_feed_get_or_issue(
             actor=tutor, kind=CalendarFeed.Kind.TUTOR, programme=Programme.objects.get(pk=programme_id), user=tutor
         )
+        if access.visible(who, ReportExport).exists():
+            raise CommandError(f"{user!r} has report exports: the bare endpoint must answer no rows.")
         values = {
             "TOKEN": token.key,
             "LIST_PATH": reverse(f"api:{list_name}"),
+            "BARE_PATH": reverse("api:report-export-list"),
             "FEED_PATH": reverse("calendar-feed", kwargs={"token": feed.token}),
         }
         for name, value in values.items():
