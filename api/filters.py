@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import django_filters
 from django.utils.translation import gettext as _
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -52,19 +53,36 @@ def ids_not_rows(filterset_class: type[django_filters.FilterSet]) -> type[django
 
 
 class BoundedFilterBackend(DjangoFilterBackend):
+    """django-filter's backend with the checks above; a view's filterset class is built
+    once per process (django-filter builds an ``AutoFilterSet`` class from
+    ``filterset_fields`` on every call, which here also grew ``ids_not_rows``'s cache by a
+    class per request), and a request's filterset is built once, not twice."""
+
+    _auto: dict[tuple, type[django_filters.FilterSet] | None] = {}
+
     def get_filterset_class(self, view, queryset=None):
+        if getattr(view, "filterset_class", None) is None and queryset is not None:
+            key = (type(view), queryset.model, repr(getattr(view, "filterset_fields", None)))
+            if key not in self._auto:
+                found = super().get_filterset_class(view, queryset)
+                self._auto[key] = None if found is None else ids_not_rows(found)
+            return self._auto[key]
         found = super().get_filterset_class(view, queryset)
         return None if found is None else ids_not_rows(found)
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
-        if filterset is not None:
-            errors = {
-                name: [_("Ensure this value is at most %(max)s.") % {"max": BIGINT_MAX}]
-                for name, found in filterset.filters.items()
-                if isinstance(found, NUMERIC_FILTERS)
-                and any(_out_of_range(value) for value in request.query_params.getlist(name))
-            }
-            if errors:
-                raise ValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        errors = {
+            name: [_("Ensure this value is at most %(max)s.") % {"max": BIGINT_MAX}]
+            for name, found in filterset.filters.items()
+            if isinstance(found, NUMERIC_FILTERS)
+            and any(_out_of_range(value) for value in request.query_params.getlist(name))
+        }
+        if errors:
+            raise ValidationError(errors)
+        # What DjangoFilterBackend.filter_queryset does, on the filterset built above.
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs
