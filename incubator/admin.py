@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -221,26 +221,42 @@ class BackOfficeAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     # -- actions
 
-    def run_services(self, request, objects: Iterable, operation: Callable, done: str) -> None:
-        """``operation(obj)`` for each record, all or nothing; refusals become messages."""
+    def run_services(self, request, objects: Iterable, operation: Callable, done: str, *, form=None, title=None):
+        """``operation(obj)`` for each record, all or nothing; refusals become messages or,
+        given the action's ``form``, errors on it (on the field the service names when the
+        form has it) and the action's page again, with nothing changed."""
         objects = list(objects)
         errors = []
+        refused: dict[str, list[str]] = {}
         with transaction.atomic():
             for obj in objects:
                 try:
                     operation(obj)
                 except ValidationError as exc:
                     errors.append(f"{obj}: {' '.join(exc.messages)}")
+                    found = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+                    for field, texts in found.items():
+                        refused.setdefault(field, []).extend(texts)
                 except NotPermitted as exc:
                     errors.append(f"{obj}: {exc.message}")
+                    refused.setdefault(NON_FIELD_ERRORS, []).append(str(exc.message))
             if errors:
                 transaction.set_rollback(True)
+        if errors and form is not None:
+            for field, texts in refused.items():
+                if field in form.fields:
+                    form.add_error(field, texts)
+                else:
+                    named = field not in (NON_FIELD_ERRORS, "non_field_errors")
+                    form.add_error(None, [f"{field}: {t}" if named else t for t in texts])
+            return self.action_page(request, objects, form, title=title)
         if errors:
             for error in errors:
                 self.message_user(request, error, messages.ERROR)
             self.message_user(request, gettext("Nothing was changed."), messages.ERROR)
         else:
             self.message_user(request, done % {"n": len(objects)}, messages.SUCCESS)
+        return None
 
     def action_page(self, request, queryset, form, *, title):
         """The intermediate page of an action; it posts back to where the action came from."""

@@ -15,7 +15,7 @@ def _jsonable(values: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(values or {}, cls=DjangoJSONEncoder))
 
 
-def record(
+def _event(
     *,
     actor,
     verb: str,
@@ -25,7 +25,7 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         verb=verb,
         programme_id=programme_id,
@@ -38,23 +38,18 @@ def record(
     )
 
 
+def record(**event) -> AuditEvent:
+    """One event: ``actor``, ``verb``, ``target``, ``programme_id``, and optionally
+    ``before``, ``after`` (JSON-able values) and ``reason``."""
+    audit_event = _event(**event)
+    audit_event.save(force_insert=True)
+    return audit_event
+
+
 def record_many(events: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
     """Several events of one service call in one insert: each mapping holds the keyword
     arguments of ``record``."""
-    rows = [
-        AuditEvent(
-            actor=e["actor"] if getattr(e["actor"], "pk", None) else None,
-            verb=e["verb"],
-            programme_id=e["programme_id"],
-            target_type=ContentType.objects.get_for_model(e["target"], for_concrete_model=False),
-            target_id=e["target"].pk,
-            target_repr=str(e["target"])[:300],
-            before=_jsonable(e.get("before")),
-            after=_jsonable(e.get("after")),
-            reason=e.get("reason", ""),
-        )
-        for e in events
-    ]
+    rows = [_event(**event) for event in events]
     return AuditEvent.objects.bulk_create(rows) if rows else []
 
 

@@ -15,13 +15,12 @@ The Call admin is the selection's, extended here: selection may not import fundi
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incubator.access import back_office_scope
-from incubator.exceptions import DomainError, NotPermitted
+from incubator.exceptions import DomainError
 from incubator.forms import ReasonDateForm
 from incubator.funding import services
 from incubator.funding.common import eur
@@ -163,43 +162,18 @@ class RevokeForm(ReasonDateForm):
     )
 
 
-def run_on_form(model_admin, request, queryset, form, operation, done: str, *, title):
-    """Like ``run_services``, but a refusal is shown on the action's form (on the field the
-    service names when the form has it) with nothing changed."""
-    objects = list(queryset)
-    try:
-        with transaction.atomic():
-            for obj in objects:
-                operation(obj)
-    except ValidationError as refusal:
-        found = refusal.message_dict if hasattr(refusal, "error_dict") else {NON_FIELD_ERRORS: refusal.messages}
-        for field, texts in found.items():
-            if field in form.fields:
-                form.add_error(field, texts)
-            else:
-                named = field not in (NON_FIELD_ERRORS, "non_field_errors")
-                form.add_error(None, [f"{field}: {t}" if named else t for t in texts])
-        return model_admin.action_page(request, queryset, form, title=title)
-    except NotPermitted as refusal:
-        form.add_error(None, str(refusal.message))
-        return model_admin.action_page(request, queryset, form, title=title)
-    model_admin.message_user(request, done % {"n": len(objects)})
-    return None
-
-
 def revoke(model_admin, request, queryset):
     form = RevokeForm(model_admin.posted(request))
     if not form.is_valid():
         return model_admin.action_page(request, queryset, form, title=_("Revoke"))
     data = form.cleaned_data
-    return run_on_form(
-        model_admin,
+    return model_admin.run_services(
         request,
         queryset,
-        form,
         lambda grant: services.grant_revoke(
             actor=request.user, grant=grant, reason=data["reason"], on=data["on"], covar=data["covar"]
         ),
         gettext("%(n)s grants revoked."),
+        form=form,
         title=_("Revoke"),
     )

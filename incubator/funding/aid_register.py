@@ -128,12 +128,19 @@ def vary_grant_aid(
 ) -> list[AidVariation]:
     """The grant's aid reduced to ``amount_after`` (0: revoked) under one COVAR: each live
     entry to its proportion of it (rounded to the cent half up, the rest to the lead's
-    entry), each with its own variation; an entry reduced to nothing is withdrawn."""
+    entry), each with its own variation; an entry reduced to nothing is withdrawn. Refused
+    when it would not reduce the aid."""
     covar = require_new_covar(covar)
     entries = live_entries(grant)
     if not entries:
         return []
     total = sum((aid.amount for aid in entries), ZERO)
+    if amount_after >= total:
+        raise DomainError(
+            _("A variation reduces the aid (now %(amount)s EUR).") % {"amount": eur(total)},
+            code="not_reduced",
+            field="amount_after",
+        )
     amounts = split_with_remainder(
         amount_after, [proportion(amount_after, aid.amount, total) for aid in entries], lead=0
     )

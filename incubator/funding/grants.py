@@ -15,10 +15,10 @@ from incubator import audit
 from incubator.exceptions import DomainError, TransitionNotAllowed
 from incubator.funding import eligibility, notices
 from incubator.funding.aid_register import (
-    live_entries,
     lock_undertakings,
     record_de_minimis_checks,
     register_grant_aid,
+    require_new_covar,
     vary_grant_aid,
 )
 from incubator.funding.aid_shares import ZERO, aid_shares, grant_aid_shares, lead_amount
@@ -570,24 +570,15 @@ def de_minimis_vary(
     aid = DeMinimisAid.objects.select_for_update().get(pk=aid.pk)
     if aid.withdrawn_on:
         raise DomainError(_("Already withdrawn."), code="withdrawn", field="withdrawn_on")
-    if not (covar or "").strip():
-        raise DomainError(_("Give the variation code (COVAR) from the register."), code="required", field="covar")
+    covar = require_new_covar(covar)
     if not (reason or "").strip():
         raise DomainError(_("Give the reason."), code="reason_required", field="reason")
-    amount_after = money(amount_after, "amount_after")
-    total = sum((entry.amount for entry in live_entries(grant)), ZERO)
-    if amount_after >= total:
-        raise DomainError(
-            _("A variation reduces the aid (now %(amount)s EUR).") % {"amount": eur(total)},
-            code="not_reduced",
-            field="amount_after",
-        )
     variations = vary_grant_aid(
         actor=actor,
         grant=grant,
         covar=covar,
         varied_on=stage_date(varied_on, "varied_on"),
-        amount_after=amount_after,
+        amount_after=money(amount_after, "amount_after"),
         reason=reason,
     )
     return next(variation for variation in variations if variation.aid_id == aid.pk)

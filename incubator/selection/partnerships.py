@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from incubator import access, audit
@@ -129,12 +130,26 @@ def partnership_set(
 # --- the call's rules on who may apply ------------------------------------------------------
 
 
+def organisations_only(call: Call) -> bool:
+    """Whether only organisations may apply to ``call`` (it names kinds, a population or
+    company sizes)."""
+    return bool(call.eligible_organisation_kinds or call.min_population is not None or call.eligible_company_sizes)
+
+
+def organisations_of(user, programme_id: int, *, partners_of: Application | None = None) -> QuerySet:
+    """The programme's organisations ``user`` acts for (``OrganisationMember``) and, with
+    ``partners_of``, that application's partners too: what an applicant may choose."""
+    chosen = Q(memberships__user=user)
+    if partners_of is not None:
+        chosen |= Q(partnerships__application=partners_of)
+    return Organisation.objects.filter(chosen, programme_id=programme_id).distinct()
+
+
 def applicant_problems(call: Call, organisation: Organisation | None) -> list[DomainError]:
     """Why ``organisation`` (None: people) may not apply to ``call``; empty when it may."""
     kinds = call.eligible_organisation_kinds or []
-    restricted = bool(kinds or call.min_population is not None or call.eligible_company_sizes)
     if organisation is None:
-        if restricted:
+        if organisations_only(call):
             return [
                 DomainError(
                     _("This call is open to organisations only: name the applying organisation."),

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from incubator import access
 from incubator import services as core_services
 from incubator.exceptions import NotPermitted
 from incubator.models import Person, Role
-from incubator.organisations.models import Organisation
 from incubator.selection import applying, office, partnerships, selectors, services, submission
 from incubator.selection.applicants import applicant_rows, applicants_content
 from incubator.selection.forms_portal import (
@@ -230,19 +228,11 @@ def snapshot_applicants(application: Application) -> dict:
     return applicant_rows(snapshot.content if snapshot else None)
 
 
-def _own_organisations(request: HttpRequest, application: Application):
-    """The organisations of the call's programme the user acts for, and the application's
-    current partners (set elsewhere: kept choosable)."""
-    return (
-        Organisation.objects.filter(programme_id=application.call.programme_id)
-        .filter(Q(memberships__user=request.user) | Q(partnerships__application=application))
-        .distinct()
-    )
-
-
 def _partners_form(request: HttpRequest, application: Application, data=None) -> PartnersForm:
     current = list(application.partners.order_by("role", "id"))
-    form = PartnersForm(data, organisations=_own_organisations(request, application), rows=max(3, len(current) + 1))
+    # The current partners (set elsewhere) stay choosable beside the user's own organisations.
+    organisations = partnerships.organisations_of(request.user, application.call.programme_id, partners_of=application)
+    form = PartnersForm(data, organisations=organisations, rows=max(3, len(current) + 1))
     if data is None:
         rows = current or [None]
         for i, partner in enumerate(rows):
@@ -262,10 +252,8 @@ def _partners_form(request: HttpRequest, application: Application, data=None) ->
 def _applicants_step(request: HttpRequest, application: Application) -> dict:
     """The draft's "who applies" step: what is set, and the forms to set it."""
     call = application.call
-    own = Organisation.objects.filter(programme_id=call.programme_id, memberships__user=request.user)
-    restricted = bool(
-        call.eligible_organisation_kinds or call.min_population is not None or call.eligible_company_sizes
-    )
+    own = partnerships.organisations_of(request.user, call.programme_id)
+    restricted = partnerships.organisations_only(call)
     shown = restricted or application.organisation_id is not None or own.exists()
     return {
         "applicants": applicant_rows(applicants_content(application)),
@@ -365,8 +353,9 @@ def budget_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def organisation_set(request: HttpRequest, pk: int) -> HttpResponse:
     """The applying organisation, among those the user acts for."""
     application = _own(request, pk)
-    own = Organisation.objects.filter(programme_id=application.call.programme_id, memberships__user=request.user)
-    form = OrganisationChoiceForm(request.POST, organisations=own)
+    form = OrganisationChoiceForm(
+        request.POST, organisations=partnerships.organisations_of(request.user, application.call.programme_id)
+    )
     if not form.is_valid():
         flash_form(request, form)
     else:
