@@ -157,6 +157,20 @@ def test_two_web_processes_share_sessions_throttles_and_data(two_webs):
     assert status == 302
     status, page, _ = b.request("GET", "/", cookies={"sessionid": cookies["sessionid"]})
     assert status == 200 and "shared" in page  # the session written by A is read by B
+    import redis
+
+    # With Redis configured, sessions are read from it (cached_db) and written through to
+    # the database; a logout in one process ends the session in the other as well.
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"*cached_db*{cookies['sessionid']}")
+    assert len(keys) == 1, keys
+    session = {"sessionid": cookies["sessionid"], "csrftoken": cookies["csrftoken"]}
+    _, page, _ = b.request("GET", "/accounts/logout/", cookies=session)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _, _ = b.request("POST", "/accounts/logout/", {"csrfmiddlewaretoken": token}, cookies=session)
+    assert status == 302
+    status, _, _ = a.request("GET", "/", cookies={"sessionid": cookies["sessionid"]})
+    assert status == 302  # A sends the logged-out session to the login page
+    assert not redis.Redis.from_url(REDIS_URL).keys(f"*cached_db*{cookies['sessionid']}")
 
     for _ in range(3):
         status, _ = a.login("target", "wrong")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.base import RoleHolderField, VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from cohorts.models import (
     AttendanceStatus,
     Cohort,
@@ -29,13 +30,13 @@ def _percent_field(**kwargs) -> serializers.DecimalField:
 # --- cohorts and modules -------------------------------------------------------------------
 
 
-class ModuleSerializer(serializers.ModelSerializer):
+class ModuleSerializer(ModelSerializer):
     class Meta:
         model = CurriculumModule
         fields = ["id", "cohort", "title", "planned_hours", "mode", "order"]
 
 
-class ModuleInputSerializer(serializers.Serializer):
+class ModuleInputSerializer(Serializer):
     title = serializers.CharField(max_length=200)
     planned_hours = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0)
     mode = serializers.ChoiceField(choices=ModuleMode.choices, default=ModuleMode.IN_PRESENCE)
@@ -46,20 +47,20 @@ class ModuleCreateSerializer(ModuleInputSerializer):
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
-class ModuleUpdateSerializer(serializers.Serializer):
+class ModuleUpdateSerializer(Serializer):
     title = serializers.CharField(max_length=200, required=False)
     planned_hours = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
     mode = serializers.ChoiceField(choices=ModuleMode.choices, required=False)
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
-class CohortModuleBriefSerializer(serializers.ModelSerializer):
+class CohortModuleBriefSerializer(ModelSerializer):
     class Meta:
         model = CurriculumModule
         fields = ["id", "title", "planned_hours", "mode", "order"]
 
 
-class CohortSerializer(serializers.ModelSerializer):
+class CohortSerializer(ModelSerializer):
     modules = CohortModuleBriefSerializer(many=True, read_only=True)
     enrolment_count = serializers.IntegerField(read_only=True)
 
@@ -82,7 +83,7 @@ class CohortSerializer(serializers.ModelSerializer):
         ]
 
 
-class CohortCreateSerializer(serializers.Serializer):
+class CohortCreateSerializer(Serializer):
     programme = VisibleRelatedField(queryset=Programme.objects.all())
     call = VisibleRelatedField(queryset=Call.objects.all())
     name = serializers.CharField(max_length=200)
@@ -98,7 +99,7 @@ class CohortCreateSerializer(serializers.Serializer):
     )
 
 
-class CohortUpdateSerializer(serializers.Serializer):
+class CohortUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=200, required=False)
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False)
@@ -107,7 +108,7 @@ class CohortUpdateSerializer(serializers.Serializer):
     warning_threshold = _percent_field(required=False)
 
 
-class EnrolmentInputSerializer(serializers.Serializer):
+class EnrolmentInputSerializer(Serializer):
     enrolment = VisibleRelatedField(queryset=Enrolment.objects.all())
 
 
@@ -115,7 +116,7 @@ class EnrolmentRemoveSerializer(EnrolmentInputSerializer):
     reason = serializers.CharField(max_length=500)
 
 
-class CalendarLinkSerializer(serializers.Serializer):
+class CalendarLinkSerializer(Serializer):
     url = serializers.CharField(help_text=_("Subscribe to it in a calendar app; keep it secret."))
     created_at = serializers.DateTimeField()
 
@@ -123,7 +124,7 @@ class CalendarLinkSerializer(serializers.Serializer):
 # --- sessions ------------------------------------------------------------------------------
 
 
-class TrainerSerializer(serializers.ModelSerializer):
+class TrainerSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -134,7 +135,7 @@ class TrainerSerializer(serializers.ModelSerializer):
         return user.get_full_name() or user.username
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ModelSerializer):
     module_title = serializers.CharField(source="module.title", read_only=True, allow_null=True, default=None)
     trainers = TrainerSerializer(many=True, read_only=True)
     is_cancelled = serializers.BooleanField(read_only=True)
@@ -161,7 +162,7 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class TrainingSessionCreateSerializer(serializers.Serializer):
+class TrainingSessionCreateSerializer(Serializer):
     cohort = VisibleRelatedField(queryset=Cohort.objects.all())
     module = VisibleRelatedField(
         queryset=CurriculumModule.objects.all(),
@@ -177,7 +178,7 @@ class TrainingSessionCreateSerializer(serializers.Serializer):
     trainers = RoleHolderField(Role.TUTOR, many=True, required=False, default=list)
 
 
-class TrainingSessionUpdateSerializer(serializers.Serializer):
+class TrainingSessionUpdateSerializer(Serializer):
     module = VisibleRelatedField(queryset=CurriculumModule.objects.all(), required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=TrainingSession.Kind.choices, required=False)
     topic = serializers.CharField(max_length=300, required=False)
@@ -188,14 +189,14 @@ class TrainingSessionUpdateSerializer(serializers.Serializer):
     trainers = RoleHolderField(Role.TUTOR, many=True, required=False)
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(Serializer):
     reason = serializers.CharField(max_length=300)
 
 
 # --- registers ----------------------------------------------------------------------------
 
 
-class RegisterRowSerializer(serializers.Serializer):
+class RegisterRowSerializer(Serializer):
     """A register line: the person by name, whether they are on today's roster, the mark."""
 
     person = serializers.IntegerField(source="pk")
@@ -208,7 +209,7 @@ class RegisterRowSerializer(serializers.Serializer):
     marked_at = serializers.DateTimeField(source="mark_marked_at", allow_null=True)
 
 
-class MarkInputSerializer(serializers.Serializer):
+class MarkInputSerializer(Serializer):
     person = serializers.IntegerField(help_text=_("Person id, from the register."))
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     minutes_attended = serializers.IntegerField(
@@ -217,18 +218,18 @@ class MarkInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class BulkMarkSerializer(serializers.Serializer):
+class BulkMarkSerializer(Serializer):
     marks = MarkInputSerializer(many=True, allow_empty=False)
 
 
-class BulkMarkResultSerializer(serializers.Serializer):
+class BulkMarkResultSerializer(Serializer):
     created = serializers.ListField(child=serializers.IntegerField(), help_text=_("Person ids newly marked."))
     updated = serializers.ListField(child=serializers.IntegerField(), help_text=_("Person ids whose mark changed."))
     unchanged = serializers.ListField(child=serializers.IntegerField(), help_text=_("Person ids already so marked."))
     register = RegisterRowSerializer(many=True)
 
 
-class AttendanceMarkSerializer(serializers.Serializer):
+class AttendanceMarkSerializer(Serializer):
     """A mark in the attendance list (a participant sees only their own)."""
 
     id = serializers.IntegerField()
@@ -247,7 +248,7 @@ class AttendanceMarkSerializer(serializers.Serializer):
 # --- completion ----------------------------------------------------------------------------
 
 
-class PersonAttendanceSerializer(serializers.Serializer):
+class PersonAttendanceSerializer(Serializer):
     """One participant's completion figures (rule: ``cohorts.selectors``)."""
 
     person = serializers.IntegerField(source="person_id")
@@ -264,7 +265,7 @@ class PersonAttendanceSerializer(serializers.Serializer):
     grant_eligible = serializers.BooleanField()
 
 
-class CohortAttendanceSerializer(serializers.Serializer):
+class CohortAttendanceSerializer(Serializer):
     cohort = serializers.IntegerField()
     completion_threshold = serializers.DecimalField(max_digits=5, decimal_places=2)
     grant_threshold = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -273,7 +274,7 @@ class CohortAttendanceSerializer(serializers.Serializer):
     participants = PersonAttendanceSerializer(many=True)
 
 
-class SessionMarkSerializer(serializers.Serializer):
+class SessionMarkSerializer(Serializer):
     session = serializers.IntegerField(source="pk")
     kind = serializers.ChoiceField(choices=TrainingSession.Kind.choices)
     module_title = serializers.CharField(source="module.title", allow_null=True, default=None)
@@ -286,7 +287,7 @@ class SessionMarkSerializer(serializers.Serializer):
     minutes_attended = serializers.IntegerField(source="mark_minutes", allow_null=True)
 
 
-class ParticipantAttendanceSerializer(serializers.Serializer):
+class ParticipantAttendanceSerializer(Serializer):
     summary = PersonAttendanceSerializer()
     completion_threshold = serializers.DecimalField(max_digits=5, decimal_places=2)
     grant_threshold = serializers.DecimalField(max_digits=5, decimal_places=2)

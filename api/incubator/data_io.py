@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import ScopedMixin
+from api.representation import ModelSerializer, Serializer
 from incubator.imports.files import UnreadableFile
 from incubator.imports.formats import CSV, XLSX, ItalianCSV
 from incubator.imports.models import ImportJob
@@ -67,7 +68,7 @@ def _model_admin(names: dict[str, str], resource: str):
 # --- serializers (the schema) ------------------------------------------------------------
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(Serializer):
     file = serializers.FileField(help_text=_("A CSV (separator and encoding detected) or XLSX file."))
     dry_run = serializers.BooleanField(
         default=True, help_text=_("true: preview only, nothing written. false: import all or nothing.")
@@ -77,7 +78,7 @@ class ImportRequestSerializer(serializers.Serializer):
     )
 
 
-class ImportFileErrorsSerializer(serializers.Serializer):
+class ImportFileErrorsSerializer(Serializer):
     """A file that cannot be read, or a request without one."""
 
     file = serializers.ListField(child=serializers.CharField(), required=False)
@@ -85,19 +86,19 @@ class ImportFileErrorsSerializer(serializers.Serializer):
     dry_run = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class ImportProblemSerializer(serializers.Serializer):
+class ImportProblemSerializer(Serializer):
     row = serializers.IntegerField(allow_null=True, help_text=_("Spreadsheet row (the header is row 1)."))
     column = serializers.CharField(allow_blank=True)
     message = serializers.CharField()
 
 
-class ImportRowSerializer(serializers.Serializer):
+class ImportRowSerializer(Serializer):
     row = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=sorted(set(OUTCOMES.values())))
     values = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
 
-class ImportTotalsSerializer(serializers.Serializer):
+class ImportTotalsSerializer(Serializer):
     new = serializers.IntegerField()
     changed = serializers.IntegerField()
     unchanged = serializers.IntegerField()
@@ -105,7 +106,7 @@ class ImportTotalsSerializer(serializers.Serializer):
     error = serializers.IntegerField()
 
 
-class ImportResultSerializer(serializers.Serializer):
+class ImportResultSerializer(Serializer):
     dry_run = serializers.BooleanField()
     imported = serializers.BooleanField(help_text=_("true once the rows are written."))
     totals = ImportTotalsSerializer()
@@ -113,7 +114,7 @@ class ImportResultSerializer(serializers.Serializer):
     errors = ImportProblemSerializer(many=True)
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:

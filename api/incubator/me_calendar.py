@@ -10,13 +10,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.representation import Serializer
 from incubator import access
 from incubator.calendar import services
 from incubator.calendar.models import CalendarFeed
 from incubator.models import Programme, Role
 
 
-class ParticipantCalendarLinkSerializer(serializers.Serializer):
+class ParticipantCalendarLinkSerializer(Serializer):
     url = serializers.URLField(read_only=True)
     programme = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -31,7 +32,7 @@ class ParticipatedProgrammeField(serializers.PrimaryKeyRelatedField):
         return Programme.objects.filter(pk__in=access.programmes(user, Role.PARTICIPANT))
 
 
-class CalendarRotateSerializer(serializers.Serializer):
+class CalendarRotateSerializer(Serializer):
     programme = ParticipatedProgrammeField()
 
 

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator import access
 from incubator.models import (
     LegalForm,
@@ -71,7 +72,7 @@ def choice_list(choices, **kwargs) -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=choices), **kwargs)
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     target_areas = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 
     class Meta:
@@ -98,7 +99,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     """The full record: only ever served to the programme's coordinators and to the
     person themself (``access`` rule on Person)."""
 
@@ -129,7 +130,7 @@ class PersonUpdateSerializer(PersonSerializer):
     programme = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(ModelSerializer):
     """Name and role only; the person's id only to those who may open the person."""
 
     omitted_for_some_readers = ("person",)
@@ -151,13 +152,13 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         return data
 
 
-class LegalFormChangeSerializer(serializers.ModelSerializer):
+class LegalFormChangeSerializer(ModelSerializer):
     class Meta:
         model = LegalFormChange
         fields = ["id", "legal_form", "effective_on", "registration_number", "note"]
 
 
-class VentureSerializer(serializers.ModelSerializer):
+class VentureSerializer(ModelSerializer):
     themes = choice_list(Theme.choices, required=False)
     team = TeamMemberSerializer(many=True, read_only=True)
     legal_forms = LegalFormChangeSerializer(many=True, read_only=True)
@@ -190,7 +191,7 @@ class VentureSerializer(serializers.ModelSerializer):
         return forms[-1].legal_form if forms else None
 
 
-class TeamMemberInputSerializer(serializers.Serializer):
+class TeamMemberInputSerializer(Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all())
     role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, default=TeamMember.TeamRole.MEMBER)
 
@@ -199,14 +200,14 @@ class TeamMemberAddSerializer(TeamMemberInputSerializer):
     joined_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class TeamMemberChangeSerializer(serializers.Serializer):
+class TeamMemberChangeSerializer(Serializer):
     person = serializers.IntegerField(help_text=_("The member to change (a person in this venture's team)."))
     role = serializers.ChoiceField(choices=TeamMember.TeamRole.choices, required=False)
     joined_on = serializers.DateField(required=False, allow_null=True)
     left_on = serializers.DateField(required=False, allow_null=True, help_text=_("The day the person left the team."))
 
 
-class VentureCreateSerializer(serializers.ModelSerializer):
+class VentureCreateSerializer(ModelSerializer):
     programme = VisibleRelatedField(queryset=Programme.objects.all())
     themes = choice_list(Theme.choices, required=False)
     team = TeamMemberInputSerializer(many=True, required=False)
@@ -235,12 +236,12 @@ class VentureCreateSerializer(serializers.ModelSerializer):
         return value
 
 
-class LegalFormInputSerializer(serializers.ModelSerializer):
+class LegalFormInputSerializer(ModelSerializer):
     class Meta:
         model = LegalFormChange
         fields = ["legal_form", "effective_on", "registration_number", "note"]
         validators = []
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     reason = serializers.CharField()

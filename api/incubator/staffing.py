@@ -13,11 +13,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from api.base import ScopedMixin, ScopedReadOnlyViewSet, VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator import access, services
 from incubator.models import Programme, Role, RoleAssignment, User
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(ModelSerializer):
     programme_code = serializers.CharField(source="programme.code", read_only=True)
 
     class Meta:
@@ -26,20 +27,20 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoleGrantSerializer(serializers.Serializer):
+class RoleGrantSerializer(Serializer):
     user = VisibleRelatedField(User, help_text=_("A user you may see (e.g. one just given a login)."))
     programme = VisibleRelatedField(Programme)
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class UserRoleSerializer(serializers.ModelSerializer):
+class UserRoleSerializer(ModelSerializer):
     class Meta:
         model = RoleAssignment
         fields = ["id", "programme", "role"]
         read_only_fields = fields
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     roles = UserRoleSerializer(source="visible_roles", many=True, read_only=True)
 
     class Meta:
@@ -48,7 +49,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LoginCreateSerializer(serializers.Serializer):
+class LoginCreateSerializer(Serializer):
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True, default="", help_text=_("Default: the person's."))
 

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from api.base import ScopedReadOnlyViewSet
 from api.incubator import filters, staffing
 from api.incubator import serializers as s
+from api.representation import Serializer
 from incubator import services
 from incubator.models import Person, Programme, TeamMember, Venture
 
@@ -137,7 +138,7 @@ class PersonViewSet(ServiceWriteMixin, ScopedReadOnlyViewSet):
         return Response(staffing.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(Serializer):
     token = serializers.CharField(read_only=True)
 
 

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import RoleHolderField, VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator.models import Person, Programme, Role, Venture
 from incubator.path.models import Enrolment
 from mentoring import selectors, services
@@ -41,7 +42,7 @@ def person_name(person: Person | None) -> str:
     return f"{person.first_name} {person.last_name}" if person else ""
 
 
-class TutoringPersonSerializer(serializers.Serializer):
+class TutoringPersonSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.SerializerMethodField()
 
@@ -49,7 +50,7 @@ class TutoringPersonSerializer(serializers.Serializer):
         return person_name(person)
 
 
-class TutoringVentureSerializer(serializers.Serializer):
+class TutoringVentureSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
 
@@ -57,7 +58,7 @@ class TutoringVentureSerializer(serializers.Serializer):
 # --- bands and tutors ----------------------------------------------------------------
 
 
-class UnitCostBandSerializer(serializers.ModelSerializer):
+class UnitCostBandSerializer(ModelSerializer):
     programme = VisibleRelatedField(Programme)
 
     class Meta:
@@ -65,14 +66,14 @@ class UnitCostBandSerializer(serializers.ModelSerializer):
         fields = ["id", "programme", "code", "label", "hourly_rate"]
 
 
-class UnitCostBandUpdateSerializer(serializers.ModelSerializer):
+class UnitCostBandUpdateSerializer(ModelSerializer):
     class Meta:
         model = UnitCostBand
         fields = ["code", "label", "hourly_rate"]
         extra_kwargs = {"code": {"required": False}, "label": {"required": False}, "hourly_rate": {"required": False}}
 
 
-class TutorProfileSerializer(serializers.ModelSerializer):
+class TutorProfileSerializer(ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     hourly_rate = serializers.DecimalField(
         source="unit_cost_band.hourly_rate", max_digits=8, decimal_places=2, read_only=True
@@ -96,7 +97,7 @@ class TutorProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TutorProfileCreateSerializer(serializers.Serializer):
+class TutorProfileCreateSerializer(Serializer):
     programme = VisibleRelatedField(Programme)
     user = RoleHolderField(Role.TUTOR)
     unit_cost_band = VisibleRelatedField(UnitCostBand)
@@ -106,7 +107,7 @@ class TutorProfileCreateSerializer(serializers.Serializer):
     languages = serializers.ListField(child=serializers.CharField(max_length=8), default=list)
 
 
-class TutorProfileUpdateSerializer(serializers.Serializer):
+class TutorProfileUpdateSerializer(Serializer):
     unit_cost_band = VisibleRelatedField(UnitCostBand, required=False)
     kind = serializers.ChoiceField(choices=TutorKind.choices, required=False)
     capacity = serializers.IntegerField(min_value=0, required=False)
@@ -114,7 +115,7 @@ class TutorProfileUpdateSerializer(serializers.Serializer):
     languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
 
 
-class TutorConflictSerializer(serializers.ModelSerializer):
+class TutorConflictSerializer(ModelSerializer):
     tutor = VisibleRelatedField(TutorProfile)
     venture = VisibleRelatedField(Venture)
 
@@ -124,7 +125,7 @@ class TutorConflictSerializer(serializers.ModelSerializer):
         read_only_fields = ["declared_at"]
 
 
-class VentureNeedsSerializer(serializers.ModelSerializer):
+class VentureNeedsSerializer(ModelSerializer):
     venture = VisibleRelatedField(Venture)
 
     class Meta:
@@ -133,7 +134,7 @@ class VentureNeedsSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class TutorCalendarLinkSerializer(serializers.Serializer):
+class TutorCalendarLinkSerializer(Serializer):
     url = serializers.URLField(read_only=True)
     programme = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -142,7 +143,7 @@ class TutorCalendarLinkSerializer(serializers.Serializer):
 # --- assignments and matching --------------------------------------------------------
 
 
-class HoursBudgetSerializer(serializers.Serializer):
+class HoursBudgetSerializer(Serializer):
     hours_budget = serializers.DecimalField(max_digits=7, decimal_places=2)
     hours_used = serializers.DecimalField(max_digits=9, decimal_places=2)
     hours_remaining = serializers.DecimalField(
@@ -152,7 +153,7 @@ class HoursBudgetSerializer(serializers.Serializer):
     warning = serializers.CharField(help_text=_("Empty unless the budget is exceeded."))
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     tutor_name = serializers.CharField(source="tutor.display_name", read_only=True)
     venture = TutoringVentureSerializer(source="enrolment.application.venture", read_only=True)
     budget = serializers.SerializerMethodField()
@@ -179,7 +180,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return HoursBudgetSerializer(selectors.budget_of(assignment).as_dict()).data
 
 
-class AssignmentCreateSerializer(serializers.Serializer):
+class AssignmentCreateSerializer(Serializer):
     tutor = VisibleRelatedField(TutorProfile)
     enrolment = VisibleRelatedField(Enrolment)
     role = serializers.ChoiceField(choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
@@ -188,21 +189,21 @@ class AssignmentCreateSerializer(serializers.Serializer):
     hours_budget = serializers.DecimalField(max_digits=7, decimal_places=2)
 
 
-class AssignmentUpdateSerializer(serializers.Serializer):
+class AssignmentUpdateSerializer(Serializer):
     role = serializers.ChoiceField(choices=AssignmentRole.choices, required=False)
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False)
     hours_budget = serializers.DecimalField(max_digits=7, decimal_places=2, required=False)
 
 
-class MatchingScorePartSerializer(serializers.Serializer):
+class MatchingScorePartSerializer(Serializer):
     name = serializers.ChoiceField(choices=list(selectors.WEIGHTS), help_text=_("The part of the score."))
     points = serializers.DecimalField(max_digits=5, decimal_places=2)
     max_points = serializers.IntegerField()
     explanation = serializers.CharField()
 
 
-class TutorSuggestionSerializer(serializers.Serializer):
+class TutorSuggestionSerializer(Serializer):
     tutor = serializers.IntegerField(source="tutor.pk")
     tutor_name = serializers.CharField(source="tutor.display_name")
     score = serializers.DecimalField(max_digits=5, decimal_places=2, help_text=selectors.SCORE_FORMULA)
@@ -220,7 +221,7 @@ class TutorSuggestionSerializer(serializers.Serializer):
 # --- tutoring sessions and action items ----------------------------------------------
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(ModelSerializer):
     owner = TutoringPersonSerializer(read_only=True, allow_null=True, help_text=_("Empty means the tutor."))
     done = serializers.BooleanField(read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -240,7 +241,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
         return {"id": venture.pk, "title": venture.title}
 
 
-class SessionActionItemSerializer(serializers.ModelSerializer):
+class SessionActionItemSerializer(ModelSerializer):
     owner = TutoringPersonSerializer(read_only=True, allow_null=True)
     done = serializers.BooleanField(read_only=True)
 
@@ -250,7 +251,7 @@ class SessionActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActionItemInputSerializer(serializers.Serializer):
+class ActionItemInputSerializer(Serializer):
     text = serializers.CharField(max_length=300)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=_("A team member."))
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -260,20 +261,20 @@ class ActionItemCreateSerializer(ActionItemInputSerializer):
     session = VisibleRelatedField(TutoringSession)
 
 
-class ActionItemUpdateSerializer(serializers.Serializer):
+class ActionItemUpdateSerializer(Serializer):
     text = serializers.CharField(max_length=300, required=False)
     owner = serializers.IntegerField(required=False, allow_null=True)
     due_on = serializers.DateField(required=False, allow_null=True)
     done = serializers.BooleanField(required=False)
 
 
-class TutoringMilestoneSerializer(serializers.Serializer):
+class TutoringMilestoneSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     due_on = serializers.DateField(read_only=True)
 
 
-class TutoringSessionSerializer(serializers.ModelSerializer):
+class TutoringSessionSerializer(ModelSerializer):
     """What everyone who sees a session sees, participants included: no private notes."""
 
     tutor_name = serializers.CharField(source="tutor.display_name", read_only=True)
@@ -331,7 +332,7 @@ class TutoringSessionStaffSerializer(TutoringSessionSerializer):
         return serializers.DateTimeField().to_representation(services.edit_deadline(session))
 
 
-class TutoringSessionWriteSerializer(serializers.Serializer):
+class TutoringSessionWriteSerializer(Serializer):
     assignment = VisibleRelatedField(Assignment)
     starts_at = serializers.DateTimeField()
     minutes = serializers.IntegerField(default=60)
@@ -347,7 +348,7 @@ class TutoringSessionWriteSerializer(serializers.Serializer):
     action_items = ActionItemInputSerializer(many=True, default=list)
 
 
-class TutoringSessionUpdateSerializer(serializers.Serializer):
+class TutoringSessionUpdateSerializer(Serializer):
     starts_at = serializers.DateTimeField(required=False)
     minutes = serializers.IntegerField(required=False)
     mode = serializers.ChoiceField(choices=SessionMode.choices, required=False)
@@ -376,7 +377,7 @@ class TutoringSessionLoggedSerializer(TutoringSessionStaffSerializer):
 # --- timesheets ----------------------------------------------------------------------
 
 
-class TimesheetRowSerializer(serializers.Serializer):
+class TimesheetRowSerializer(Serializer):
     venture_id = serializers.IntegerField()
     venture = serializers.CharField()
     activity = serializers.ChoiceField(choices=Activity.choices)
@@ -386,7 +387,7 @@ class TimesheetRowSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=12, decimal_places=2, help_text=_("Euro at the unit cost."))
 
 
-class TimesheetEntrySerializer(serializers.Serializer):
+class TimesheetEntrySerializer(Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     venture = serializers.CharField()
@@ -398,7 +399,7 @@ class TimesheetEntrySerializer(serializers.Serializer):
     hourly_rate = serializers.DecimalField(max_digits=8, decimal_places=2)
 
 
-class TimesheetSerializer(serializers.Serializer):
+class TimesheetSerializer(Serializer):
     tutor = serializers.IntegerField(source="tutor.pk")
     tutor_name = serializers.CharField(source="tutor.display_name")
     month = serializers.SerializerMethodField()

@@ -112,9 +112,15 @@ AUTH_USER_MODEL = "incubator.User"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# With a shared cache (Redis) sessions are read from it and written through to the
+# database (cached_db): an authenticated request makes no session query. Without one the
+# cache would be each process's own memory, where a session ended in one process would
+# live on in the others, so sessions stay in the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Login throttling per account and per address, counted in the shared cache (Redis when
 # REDIS_URL is set, so every web process sees the same counters). One backend under every

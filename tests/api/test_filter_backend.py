@@ -45,3 +45,42 @@ def test_bad_and_out_of_range_values_are_still_refused(world):
     assert response.status_code == 400 and "programme" in response.json()
     response = client.get("/api/v1/organisations/", {"kind": "castle"})
     assert response.status_code == 400 and "kind" in response.json()
+
+
+def test_a_request_naming_no_filter_builds_no_filterset_and_is_not_filtered(world):
+    municipality = organisation(world.programme, name="Comune A", population=30000)
+    company = organisation(world.programme, name="Impresa B", kind="company")
+    client = client_as(world.coordinator)
+    with mock.patch.object(
+        BoundedFilterBackend, "get_filterset", autospec=True, side_effect=BoundedFilterBackend.get_filterset
+    ) as built:
+        everything = ids(client.get("/api/v1/organisations/", {"page_size": 50}))
+        assert built.call_count == 0
+        assert ids(client.get("/api/v1/organisations/", {"kind": "company"})) == {company.pk}
+        assert built.call_count == 1
+    assert {municipality.pk, company.pk} <= everything
+
+
+def test_every_api_filterset_given_no_parameters_adds_nothing_to_the_query(rf):
+    """What the shortcut above relies on: with no data, each filterset of every list
+    endpoint returns its queryset's SQL unchanged (no filter acts on an empty value)."""
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework.request import Request
+
+    from bench.lists import list_endpoints
+
+    backend = BoundedFilterBackend()
+    checked = 0
+    for endpoint in list_endpoints():
+        view = endpoint.view_class()
+        queryset = getattr(endpoint.view_class, "queryset", None)
+        filterset_class = backend.get_filterset_class(view, queryset) if queryset is not None else None
+        if filterset_class is None:
+            continue
+        request = Request(rf.get("/"))
+        request.user = AnonymousUser()
+        filterset = filterset_class(data=request.query_params, queryset=queryset.all(), request=request)
+        assert filterset.is_valid(), (endpoint.route, filterset.errors)
+        assert str(filterset.qs.query) == str(queryset.all().query), endpoint.route
+        checked += 1
+    assert checked >= 30, checked

@@ -6,20 +6,22 @@ strings."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.representation import Serializer
+
 SECTION = {"help_text": _("Figures of the section by name (see the README's report).")}
 
 
-class _IdCode(serializers.Serializer):
+class _IdCode(Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
 
 
-class _IdName(serializers.Serializer):
+class _IdName(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ReportScopeSerializer(serializers.Serializer):
+class ReportScopeSerializer(Serializer):
     programme = _IdCode()
     cohorts = _IdName(many=True)
     date_from = serializers.DateField(allow_null=True)
@@ -27,12 +29,12 @@ class ReportScopeSerializer(serializers.Serializer):
     computed_on = serializers.DateField()
 
 
-class ReportParticipantsSerializer(serializers.Serializer):
+class ReportParticipantsSerializer(Serializer):
     total = serializers.IntegerField()
     without_entry_data = serializers.IntegerField()
 
 
-class CohortReportSerializer(serializers.Serializer):
+class CohortReportSerializer(Serializer):
     scope = ReportScopeSerializer()
     funnel = serializers.DictField(**SECTION)
     training = serializers.DictField(**SECTION)

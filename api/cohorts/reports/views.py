@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from api.base import ScopedReadOnlyViewSet, VisibleRelatedField
 from api.cohorts.reports.serializers import CohortReportSerializer
+from api.representation import ModelSerializer, Serializer
 from cohorts.models import Cohort
 from cohorts.reports import services as services_reports
 from cohorts.reports.access import own_exports
@@ -30,7 +31,7 @@ from incubator.exceptions import NotPermitted
 from incubator.models import Programme, Role
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -84,7 +85,7 @@ class ProgrammeReportView(_ReportView):
         return self.report(request, programme, None)
 
 
-class ReportExportSerializer(serializers.ModelSerializer):
+class ReportExportSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.representation import ModelSerializer, Serializer
 from incubator.documents.models import SignedAct
 
 
-class SignedActSerializer(serializers.ModelSerializer):
+class SignedActSerializer(ModelSerializer):
     """What the verification recorded; the signed file itself is at ``file_url``."""
 
     signature_format_label = serializers.CharField(source="get_signature_format_display", read_only=True)
@@ -27,7 +28,7 @@ class SignedActSerializer(serializers.ModelSerializer):
         return reverse("documents:signed-act-file", args=[act.pk])
 
 
-class SignedActUploadSerializer(serializers.Serializer):
+class SignedActUploadSerializer(Serializer):
     file = serializers.FileField(
         allow_empty_file=True,
         help_text=_("The grant act signed digitally: a PDF with a PAdES signature or a CAdES .p7m envelope."),

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ScopedMixin, VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from cohorts.reports import monitoring
 from incubator import access
 from incubator.funding import services
@@ -27,7 +28,7 @@ def Money(**kwargs) -> serializers.DecimalField:  # noqa: N802 - reads like a fi
     return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ModelSerializer):
     allocated = Money(read_only=True, help_text=_("What the calls draw on the measure."))
     committed = Money(read_only=True, help_text=_("Grants awarded, plus what was paid on grants later revoked."))
     paid = Money(read_only=True, help_text=_("Paid tranches."))
@@ -52,7 +53,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeasureCreateSerializer(serializers.Serializer):
+class MeasureCreateSerializer(Serializer):
     programme = VisibleRelatedField(queryset=Programme.objects.all())
     code = serializers.CharField(max_length=40)
     title = serializers.CharField(max_length=200)
@@ -62,23 +63,23 @@ class MeasureCreateSerializer(serializers.Serializer):
     incubation = serializers.BooleanField(required=False, default=True)
 
 
-class MeasureUpdateSerializer(serializers.Serializer):
+class MeasureUpdateSerializer(Serializer):
     title = serializers.CharField(max_length=200, required=False)
     budget = Money(required=False)
     incubation = serializers.BooleanField(required=False)
 
 
-class ShareSerializer(serializers.Serializer):
+class ShareSerializer(Serializer):
     measure = VisibleRelatedField(queryset=Measure.objects.all())
     amount = Money()
 
 
-class CallSplitSerializer(serializers.Serializer):
+class CallSplitSerializer(Serializer):
     call = VisibleRelatedField(queryset=Call.objects.all())
     shares = ShareSerializer(many=True)
 
 
-class CallBudgetSerializer(serializers.ModelSerializer):
+class CallBudgetSerializer(ModelSerializer):
     class Meta:
         model = CallBudget
         fields = ["id", "call", "measure", "fund", "amount"]
@@ -148,7 +149,7 @@ class MeasureViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return Response(CallBudgetSerializer(rows, many=True).data)
 
 
-class TotalsSerializer(serializers.Serializer):
+class TotalsSerializer(Serializer):
     label = serializers.CharField()
     budget = Money()
     allocated = Money()
@@ -157,7 +158,7 @@ class TotalsSerializer(serializers.Serializer):
     available = Money()
 
 
-class ProgrammeBudgetSerializer(serializers.Serializer):
+class ProgrammeBudgetSerializer(Serializer):
     programme = serializers.IntegerField(source="programme.pk")
     measures = MeasureSerializer(many=True)
     by_fund = TotalsSerializer(many=True)

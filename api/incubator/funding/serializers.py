@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator import access
 from incubator.funding.models import (
     CampaignModel,
@@ -33,7 +34,7 @@ def Money(**kwargs) -> serializers.DecimalField:  # noqa: N802 - reads like a fi
     return serializers.DecimalField(**MONEY_FIELD, **kwargs)
 
 
-class _CoordinatorOnly(serializers.ModelSerializer):
+class _CoordinatorOnly(ModelSerializer):
     """Drops ``internal_note`` unless the requesting user coordinates the programme."""
 
     programme_path: str = "venture.programme_id"
@@ -56,7 +57,7 @@ class _CoordinatorOnly(serializers.ModelSerializer):
 # --- grants ------------------------------------------------------------------------------
 
 
-class GrantAidSerializer(serializers.ModelSerializer):
+class GrantAidSerializer(ModelSerializer):
     """One entry of the grant's aid in the de minimis register (one per single undertaking:
     with a partnership the lead and each partner with its share)."""
 
@@ -118,7 +119,7 @@ class GrantSerializer(_CoordinatorOnly):
         read_only_fields = fields
 
 
-class BudgetLinesSerializer(serializers.Serializer):
+class BudgetLinesSerializer(Serializer):
     """An amount (EUR) per expense category, each optional: typed in the schema, so that
     a client knows the categories. Unknown keys reach the service, which names them."""
 
@@ -132,7 +133,7 @@ class BudgetLinesSerializer(serializers.Serializer):
         return lines
 
 
-class GrantProposeSerializer(serializers.Serializer):
+class GrantProposeSerializer(Serializer):
     application = VisibleRelatedField(queryset=Application.objects.all())
     amount = Money()
     undertaking = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
@@ -149,39 +150,39 @@ class GrantProposeSerializer(serializers.Serializer):
     )
 
 
-class GrantUpdateSerializer(serializers.Serializer):
+class GrantUpdateSerializer(Serializer):
     amount = Money(required=False)
     cup = serializers.CharField(max_length=15, required=False, allow_blank=True)
     cor = serializers.CharField(max_length=20, required=False, allow_blank=True)
     internal_note = serializers.CharField(required=False, allow_blank=True)
 
 
-class GrantAwardSerializer(serializers.Serializer):
+class GrantAwardSerializer(Serializer):
     decided_on = serializers.DateField(required=False)
     cup = serializers.CharField(max_length=15, required=False)
     cor = serializers.CharField(max_length=20, required=False)
 
 
-class GrantContractSerializer(serializers.Serializer):
+class GrantContractSerializer(Serializer):
     signed_on = serializers.DateField(required=False)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
 
 
-class GrantCloseSerializer(serializers.Serializer):
+class GrantCloseSerializer(Serializer):
     closed_on = serializers.DateField(required=False)
 
 
-class GrantRevokeSerializer(serializers.Serializer):
+class GrantRevokeSerializer(Serializer):
     reason = serializers.CharField()
     on = serializers.DateField(required=False)
 
 
-class BudgetSerializer(serializers.Serializer):
+class BudgetSerializer(Serializer):
     lines = BudgetLinesSerializer(help_text=_("Category -> amount (EUR)."))
 
 
-class BudgetRowSerializer(serializers.Serializer):
+class BudgetRowSerializer(Serializer):
     category = serializers.ChoiceField(choices=ExpenseCategory.choices)
     label = serializers.CharField()
     budget = Money()
@@ -191,13 +192,13 @@ class BudgetRowSerializer(serializers.Serializer):
     used_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
 
 
-class ProblemSerializer(serializers.Serializer):
+class ProblemSerializer(Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     field = serializers.CharField()
 
 
-class EligibilitySerializer(serializers.Serializer):
+class EligibilitySerializer(Serializer):
     stage = serializers.CharField()
     eligible = serializers.BooleanField()
     problems = ProblemSerializer(many=True)
@@ -206,7 +207,7 @@ class EligibilitySerializer(serializers.Serializer):
 # --- tranches ----------------------------------------------------------------------------
 
 
-class TrancheSerializer(serializers.ModelSerializer):
+class TrancheSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -228,25 +229,25 @@ class TrancheSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TrancheRequestSerializer(serializers.Serializer):
+class TrancheRequestSerializer(Serializer):
     kind = serializers.ChoiceField(choices=TrancheKind.choices)
     amount = Money()
     guarantee_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class TranchePaySerializer(serializers.Serializer):
+class TranchePaySerializer(Serializer):
     paid_on = serializers.DateField(required=False)
 
 
-class FundingReasonSerializer(serializers.Serializer):
+class FundingReasonSerializer(Serializer):
     reason = serializers.CharField()
 
 
 # --- expenses ----------------------------------------------------------------------------
 
 
-class ExpenseReportSerializer(serializers.ModelSerializer):
+class ExpenseReportSerializer(ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
@@ -265,13 +266,13 @@ class ExpenseReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExpenseReportCreateSerializer(serializers.Serializer):
+class ExpenseReportCreateSerializer(Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     is_final = serializers.BooleanField(required=False, default=False)
 
 
-class ExpenseItemSerializer(serializers.ModelSerializer):
+class ExpenseItemSerializer(ModelSerializer):
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     document_url = serializers.SerializerMethodField()
@@ -308,7 +309,7 @@ class ExpenseItemSerializer(serializers.ModelSerializer):
         return reverse("api:grant-expenses-document", kwargs={"grant_pk": item.grant_id, "pk": item.pk})
 
 
-class ExpenseItemCreateSerializer(serializers.Serializer):
+class ExpenseItemCreateSerializer(Serializer):
     report = serializers.IntegerField(help_text=_("An expense report of this grant, still a draft."))
     category = serializers.ChoiceField(choices=ExpenseCategory.choices)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -322,7 +323,7 @@ class ExpenseItemCreateSerializer(serializers.Serializer):
     document = serializers.FileField(required=False, allow_null=True, allow_empty_file=True, default=None)
 
 
-class ExpenseReviewSerializer(serializers.Serializer):
+class ExpenseReviewSerializer(Serializer):
     accept = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -330,7 +331,7 @@ class ExpenseReviewSerializer(serializers.Serializer):
 # --- de minimis --------------------------------------------------------------------------
 
 
-class DeMinimisAidSerializer(serializers.ModelSerializer):
+class DeMinimisAidSerializer(ModelSerializer):
     source_label = serializers.CharField(source="get_source_display", read_only=True)
 
     class Meta:
@@ -352,7 +353,7 @@ class DeMinimisAidSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeMinimisDeclareSerializer(serializers.Serializer):
+class DeMinimisDeclareSerializer(Serializer):
     venture = VisibleRelatedField(queryset=Venture.objects.all())
     undertaking = serializers.CharField(max_length=16)
     granting_body = serializers.CharField(max_length=200)
@@ -361,7 +362,7 @@ class DeMinimisDeclareSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class DeMinimisPositionSerializer(serializers.Serializer):
+class DeMinimisPositionSerializer(Serializer):
     undertaking = serializers.CharField()
     on = serializers.DateField()
     window_start = serializers.DateField()
@@ -380,14 +381,14 @@ class DeMinimisPositionSerializer(serializers.Serializer):
 # --- crowdfunding ------------------------------------------------------------------------
 
 
-class MatchingRuleSerializer(serializers.ModelSerializer):
+class MatchingRuleSerializer(ModelSerializer):
     class Meta:
         model = MatchingRule
         fields = ["id", "programme", "threshold_pct", "match_rate_pct", "cap"]
         read_only_fields = fields
 
 
-class MatchingRuleSetSerializer(serializers.Serializer):
+class MatchingRuleSetSerializer(Serializer):
     programme = serializers.IntegerField()
     threshold_pct = serializers.DecimalField(**PERCENT_FIELD)
     match_rate_pct = serializers.DecimalField(**PERCENT_FIELD)
@@ -429,7 +430,7 @@ class CampaignSerializer(_CoordinatorOnly):
         read_only_fields = fields
 
 
-class CampaignWriteSerializer(serializers.Serializer):
+class CampaignWriteSerializer(Serializer):
     platform = serializers.CharField(max_length=100)
     url = serializers.URLField(required=False, allow_blank=True)
     model = serializers.ChoiceField(choices=CampaignModel.choices)
@@ -444,7 +445,7 @@ class CampaignCreateSerializer(CampaignWriteSerializer):
     venture = VisibleRelatedField(queryset=Venture.objects.all())
 
 
-class CampaignProgressSerializer(serializers.Serializer):
+class CampaignProgressSerializer(Serializer):
     raised = Money(required=False)
     backers = serializers.IntegerField(min_value=0, required=False)
 
@@ -453,7 +454,7 @@ class CampaignCloseSerializer(CampaignProgressSerializer):
     on = serializers.DateField(required=False)
 
 
-class CrowdfundingTrackSerializer(serializers.ModelSerializer):
+class CrowdfundingTrackSerializer(ModelSerializer):
     venture_title = serializers.CharField(source="venture.title", read_only=True)
     call_title = serializers.CharField(source="call.title", read_only=True)
     campaign_id = serializers.IntegerField(read_only=True, allow_null=True)

@@ -5,13 +5,14 @@ partnerships``, ``incubator.negotiation``)."""
 from rest_framework import serializers
 
 from api.base import VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator.models import Programme
 from incubator.negotiation.models import Meeting, Negotiation, ProposalVersion, RevisionRequest
 from incubator.organisations.models import CompanySize, Organisation, OrganisationKind
 from incubator.selection.models import Application, ApplicationPartner
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     # Declared: a read-only field built from the model loses allow_blank, and the schema
     # would then deny the empty size of every organisation that is not a company.
     company_size = serializers.ChoiceField(choices=CompanySize.choices, allow_blank=True, read_only=True)
@@ -33,7 +34,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganisationCreateSerializer(serializers.Serializer):
+class OrganisationCreateSerializer(Serializer):
     programme = VisibleRelatedField(Programme)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     name = serializers.CharField(max_length=200)
@@ -44,7 +45,7 @@ class OrganisationCreateSerializer(serializers.Serializer):
     company_size = serializers.ChoiceField(choices=CompanySize.choices, required=False, allow_blank=True, default="")
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -53,13 +54,13 @@ class PartnerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartnerInputSerializer(serializers.Serializer):
+class PartnerInputSerializer(Serializer):
     organisation = VisibleRelatedField(Organisation)
     budget_share = serializers.DecimalField(max_digits=5, decimal_places=2)
     activity = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ApplicantsSerializer(serializers.Serializer):
+class ApplicantsSerializer(Serializer):
     """Who applies: the organisation (null: the venture's people) and, for a partnership,
     every member with its share (the lead included); empty list: no partnership."""
 
@@ -68,34 +69,34 @@ class ApplicantsSerializer(serializers.Serializer):
     partners = PartnerInputSerializer(many=True, required=False, default=list)
 
 
-class ApplicantsResultSerializer(serializers.Serializer):
+class ApplicantsResultSerializer(Serializer):
     application = serializers.IntegerField()
     organisation = serializers.IntegerField(allow_null=True)
     partners = PartnerSerializer(many=True)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     class Meta:
         model = Meeting
         fields = ["id", "held_at", "participants", "notes", "recorded_at"]
         read_only_fields = fields
 
 
-class RevisionRequestSerializer(serializers.ModelSerializer):
+class RevisionRequestSerializer(ModelSerializer):
     class Meta:
         model = RevisionRequest
         fields = ["id", "notes", "requested_at", "answered_at"]
         read_only_fields = fields
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(ModelSerializer):
     class Meta:
         model = ProposalVersion
         fields = ["id", "number", "content", "note", "submitted_at"]
         read_only_fields = fields
 
 
-class NegotiationSerializer(serializers.ModelSerializer):
+class NegotiationSerializer(ModelSerializer):
     call = serializers.IntegerField(source="application.call_id", read_only=True)
     venture = serializers.CharField(source="application.venture.title", read_only=True)
     organisation = serializers.IntegerField(source="application.organisation_id", read_only=True, allow_null=True)
@@ -131,64 +132,64 @@ class NegotiationDetailSerializer(NegotiationSerializer):
         read_only_fields = fields
 
 
-class OpenSerializer(serializers.Serializer):
+class OpenSerializer(Serializer):
     application = VisibleRelatedField(Application)
 
 
-class MeetingInputSerializer(serializers.Serializer):
+class MeetingInputSerializer(Serializer):
     held_at = serializers.DateTimeField()
     participants = serializers.CharField()
     notes = serializers.CharField()
 
 
-class NotesSerializer(serializers.Serializer):
+class NotesSerializer(Serializer):
     notes = serializers.CharField(allow_blank=True)
 
 
-class BudgetLineSerializer(serializers.Serializer):
+class BudgetLineSerializer(Serializer):
     category = serializers.CharField()
     description = serializers.CharField(allow_blank=True, required=False, default="")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ReviseSerializer(serializers.Serializer):
+class ReviseSerializer(Serializer):
     answers = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
     budget = BudgetLineSerializer(many=True, required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AgreeSerializer(serializers.Serializer):
+class AgreeSerializer(Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     note = serializers.CharField(allow_blank=True)
 
 
-class GrantInputSerializer(serializers.Serializer):
+class GrantInputSerializer(Serializer):
     undertaking = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     cup = serializers.CharField(max_length=15, required=False, allow_blank=True, default="")
     cor = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class GrantResultSerializer(serializers.Serializer):
+class GrantResultSerializer(Serializer):
     grant = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     state = serializers.CharField()
 
 
-class AnswerRowSerializer(serializers.Serializer):
+class AnswerRowSerializer(Serializer):
     question = serializers.CharField()
     before = serializers.JSONField()
     after = serializers.JSONField()
     changed = serializers.BooleanField()
 
 
-class VersionBudgetRowSerializer(serializers.Serializer):
+class VersionBudgetRowSerializer(Serializer):
     category = serializers.CharField()
     before = serializers.DecimalField(max_digits=12, decimal_places=2)
     after = serializers.DecimalField(max_digits=12, decimal_places=2)
     difference = serializers.DecimalField(max_digits=13, decimal_places=2)
 
 
-class ComparisonSerializer(serializers.Serializer):
+class ComparisonSerializer(Serializer):
     before = serializers.IntegerField(source="before.number")
     after = serializers.IntegerField(source="after.number")
     answers = AnswerRowSerializer(many=True)

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from api.representation import ModelSerializer, Serializer
 from incubator.notifications.kinds import TEXTS, Channel, Kind
 from incubator.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     kind_label = serializers.SerializerMethodField()
     unread = serializers.SerializerMethodField()
 
@@ -38,22 +39,22 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is None
 
 
-class UnreadCountSerializer(serializers.Serializer):
+class UnreadCountSerializer(Serializer):
     unread = serializers.IntegerField(read_only=True)
 
 
-class MarkedSerializer(serializers.Serializer):
+class MarkedSerializer(Serializer):
     marked = serializers.IntegerField(read_only=True, help_text="How many notifications were unread and are now read.")
 
 
-class KindChannelSerializer(serializers.Serializer):
+class KindChannelSerializer(Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
     label = serializers.CharField(read_only=True)
     channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
     default = serializers.ChoiceField(choices=Channel.choices, read_only=True)
 
 
-class PreferencesSerializer(serializers.Serializer):
+class PreferencesSerializer(Serializer):
     """What a person chose: the language of their notifications and e-mails, the switch
     that stops every e-mail, and how each kind reaches them."""
 
@@ -78,7 +79,7 @@ def preferences_data(current, channels: dict[str, str]) -> dict:
     }
 
 
-class PreferencesUpdateSerializer(serializers.Serializer):
+class PreferencesUpdateSerializer(Serializer):
     """Any of the three; what is left out stays as it is. ``channels`` maps a kind to
     ``instant``, ``digest`` or ``off``."""
 
@@ -93,7 +94,7 @@ class PreferencesUpdateSerializer(serializers.Serializer):
         return value
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     """The e-mail side of a notification, for administrators: no subject or text (those
     are the recipient's), only what tells whether and why a message did not go out."""
 

@@ -8,6 +8,7 @@ Related records are looked up among those the user may see, so an id out of reac
 from rest_framework import serializers
 
 from api.base import VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator.models import Person, Programme
 from incubator.participants.models import (
     AgeBand,
@@ -26,7 +27,7 @@ from incubator.participants.models import (
 from incubator.path.models import Enrolment
 
 
-class EntryDataSerializer(serializers.ModelSerializer):
+class EntryDataSerializer(ModelSerializer):
     person = VisibleRelatedField(Person)
     age_at_entry = serializers.IntegerField(source="age", read_only=True)
     age_band = serializers.ChoiceField(choices=AgeBand.choices, read_only=True)
@@ -56,7 +57,7 @@ class EntryDataSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_at", "updated_at"]
 
 
-class EntryDataUpdateSerializer(serializers.Serializer):
+class EntryDataUpdateSerializer(Serializer):
     """A partial update: only the fields given are changed."""
 
     entered_on = serializers.DateField(required=False)
@@ -73,7 +74,7 @@ class EntryDataUpdateSerializer(serializers.Serializer):
     victim_of_violence = serializers.BooleanField(required=False)
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(ModelSerializer):
     person = VisibleRelatedField(Person)
     enrolment = VisibleRelatedField(Enrolment)
 
@@ -99,7 +100,7 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResultInputSerializer(serializers.Serializer):
+class ResultInputSerializer(Serializer):
     person = VisibleRelatedField(Person)
     enrolment = VisibleRelatedField(Enrolment)
     timing = serializers.ChoiceField(choices=ResultTiming.choices)
@@ -114,7 +115,7 @@ class ResultInputSerializer(serializers.Serializer):
     better_situation = serializers.BooleanField(required=False)
 
 
-class VentureOutcomeSerializer(serializers.ModelSerializer):
+class VentureOutcomeSerializer(ModelSerializer):
     venture = serializers.IntegerField(source="enrolment.application.venture_id", read_only=True)
     jobs_total = serializers.IntegerField(read_only=True)
 
@@ -138,7 +139,7 @@ class VentureOutcomeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VentureOutcomeInputSerializer(serializers.Serializer):
+class VentureOutcomeInputSerializer(Serializer):
     enrolment = VisibleRelatedField(Enrolment)
     observed_on = serializers.DateField()
     jobs_women = serializers.IntegerField(min_value=0, required=False)
@@ -151,21 +152,21 @@ class VentureOutcomeInputSerializer(serializers.Serializer):
     source_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class TrainingUnitCostSerializer(serializers.ModelSerializer):
+class TrainingUnitCostSerializer(ModelSerializer):
     class Meta:
         model = TrainingUnitCost
         fields = ["id", "programme", "course_hour_rate", "participant_hour_rate", "reference", "updated_at"]
         read_only_fields = fields
 
 
-class TrainingUnitCostInputSerializer(serializers.Serializer):
+class TrainingUnitCostInputSerializer(Serializer):
     programme = VisibleRelatedField(Programme)
     course_hour_rate = serializers.CharField()
     participant_hour_rate = serializers.CharField()
     reference = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class SensitiveDataReadSerializer(serializers.ModelSerializer):
+class SensitiveDataReadSerializer(ModelSerializer):
     class Meta:
         model = SensitiveDataRead
         fields = ["id", "at", "reader", "reader_username", "person", "programme", "channel", "detail"]

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from api.representation import ModelSerializer, Serializer
 from incubator.path.models import (
     Enrolment,
     EnrolmentStatus,
@@ -19,7 +20,7 @@ from incubator.path.models import (
 )
 
 
-class MilestoneTemplateSerializer(serializers.ModelSerializer):
+class MilestoneTemplateSerializer(ModelSerializer):
     class Meta:
         model = MilestoneTemplate
         fields = [
@@ -35,7 +36,7 @@ class MilestoneTemplateSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class MilestoneTemplateInputSerializer(serializers.Serializer):
+class MilestoneTemplateInputSerializer(Serializer):
     programme = serializers.IntegerField()
     title = serializers.CharField(max_length=200)
     offset_months = serializers.IntegerField()
@@ -45,7 +46,7 @@ class MilestoneTemplateInputSerializer(serializers.Serializer):
     crowdfunding_only = serializers.BooleanField(required=False, default=False)
 
 
-class MilestoneTemplateUpdateSerializer(serializers.Serializer):
+class MilestoneTemplateUpdateSerializer(Serializer):
     title = serializers.CharField(max_length=200, required=False)
     offset_months = serializers.IntegerField(required=False)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -54,12 +55,12 @@ class MilestoneTemplateUpdateSerializer(serializers.Serializer):
     crowdfunding_only = serializers.BooleanField(required=False)
 
 
-class PathVentureSerializer(serializers.Serializer):
+class PathVentureSerializer(Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     """``is_overdue`` and ``after_end`` are derived by the query (never stored); the
     evidence file is reachable only through ``evidence_download``, which checks access."""
 
@@ -110,7 +111,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return reverse("api:milestone-evidence", args=[milestone.pk], request=self.context.get("request"))
 
 
-class MilestoneCreateSerializer(serializers.Serializer):
+class MilestoneCreateSerializer(Serializer):
     enrolment = serializers.IntegerField()
     title = serializers.CharField(max_length=200)
     due_on = serializers.DateField()
@@ -118,25 +119,25 @@ class MilestoneCreateSerializer(serializers.Serializer):
     evidence_required = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class MilestoneTransitionSerializer(serializers.Serializer):
+class MilestoneTransitionSerializer(Serializer):
     state = serializers.ChoiceField(choices=MilestoneState.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     achieved_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class MilestoneRescheduleSerializer(serializers.Serializer):
+class MilestoneRescheduleSerializer(Serializer):
     due_on = serializers.DateField()
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(Serializer):
     """A file (PDF, PNG, JPEG, ODT, DOCX up to 5 MB) or a link; the service checks both."""
 
     file = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
     url = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class EnrolmentSuspensionSerializer(serializers.ModelSerializer):
+class EnrolmentSuspensionSerializer(ModelSerializer):
     days = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -145,13 +146,13 @@ class EnrolmentSuspensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SuspendSerializer(serializers.Serializer):
+class SuspendSerializer(Serializer):
     enrolment = serializers.IntegerField()
     reason = serializers.CharField(max_length=500, allow_blank=True)
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ResumeSerializer(serializers.Serializer):
+class ResumeSerializer(Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -160,7 +161,7 @@ class ResumeSerializer(serializers.Serializer):
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class GrantStatusSerializer(serializers.Serializer):
+class GrantStatusSerializer(Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
     state_label = serializers.CharField()
@@ -175,7 +176,7 @@ class GrantStatusSerializer(serializers.Serializer):
     cup = serializers.CharField()
 
 
-class CampaignStatusSerializer(serializers.Serializer):
+class CampaignStatusSerializer(Serializer):
     id = serializers.IntegerField()
     platform = serializers.CharField()
     url = serializers.CharField()
@@ -191,12 +192,12 @@ class CampaignStatusSerializer(serializers.Serializer):
     matched = serializers.DecimalField(**MONEY)
 
 
-class FundingSerializer(serializers.Serializer):
+class FundingSerializer(Serializer):
     grants = GrantStatusSerializer(many=True)
     campaigns = CampaignStatusSerializer(many=True)
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(Serializer):
     kind = serializers.ChoiceField(choices=["training", "tutoring", "milestone"])
     title = serializers.CharField()
     starts = serializers.SerializerMethodField()
@@ -216,7 +217,7 @@ class EventSerializer(serializers.Serializer):
         return serializers.DateTimeField().to_representation(event.ends) if not event.all_day else str(event.ends)
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(Serializer):
     milestones_achieved = serializers.IntegerField()
     milestones_due = serializers.IntegerField()
     milestones_planned = serializers.IntegerField()
@@ -229,7 +230,7 @@ class ProgressSerializer(serializers.Serializer):
     next_events = EventSerializer(many=True)
 
 
-class AttendanceFiguresSerializer(serializers.Serializer):
+class AttendanceFiguresSerializer(Serializer):
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     held_sessions = serializers.IntegerField()
     attended_hours = serializers.DecimalField(max_digits=8, decimal_places=2)
@@ -240,7 +241,7 @@ class AttendanceFiguresSerializer(serializers.Serializer):
     grant_eligible = serializers.BooleanField()
 
 
-class TrainingSessionBriefSerializer(serializers.Serializer):
+class TrainingSessionBriefSerializer(Serializer):
     id = serializers.IntegerField()
     topic = serializers.CharField()
     starts_at = serializers.DateTimeField()
@@ -249,7 +250,7 @@ class TrainingSessionBriefSerializer(serializers.Serializer):
     online_url = serializers.CharField()
 
 
-class TutoringSessionBriefSerializer(serializers.Serializer):
+class TutoringSessionBriefSerializer(Serializer):
     """Shared notes only: private notes live in another model that nothing here reads."""
 
     id = serializers.IntegerField()
@@ -260,7 +261,7 @@ class TutoringSessionBriefSerializer(serializers.Serializer):
     shared_notes = serializers.CharField()
 
 
-class ActionItemBriefSerializer(serializers.Serializer):
+class ActionItemBriefSerializer(Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
@@ -271,7 +272,7 @@ class ActionItemBriefSerializer(serializers.Serializer):
         return str(item.owner) if item.owner_id else None
 
 
-class WindowSerializer(serializers.Serializer):
+class WindowSerializer(Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     cap = serializers.DateField()
@@ -280,7 +281,7 @@ class WindowSerializer(serializers.Serializer):
     days_left = serializers.IntegerField()
 
 
-class VenturePathSerializer(serializers.Serializer):
+class VenturePathSerializer(Serializer):
     enrolment = serializers.IntegerField(source="enrolment.pk")
     status = serializers.CharField(source="enrolment.status")
     venture = PathVentureSerializer()
@@ -306,12 +307,12 @@ class VenturePathSerializer(serializers.Serializer):
         return reverse("calendar-feed", args=[feed.token], request=self.context.get("request"))
 
 
-class MePathSerializer(serializers.Serializer):
+class MePathSerializer(Serializer):
     today = serializers.DateField()
     ventures = VenturePathSerializer(source="pictures", many=True)
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     call = serializers.IntegerField(source="application.call_id", read_only=True)
     venture = serializers.IntegerField(source="application.venture_id", read_only=True)
     venture_title = serializers.CharField(source="application.venture.title", read_only=True)
@@ -334,7 +335,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EnrolmentDatesSerializer(serializers.Serializer):
+class EnrolmentDatesSerializer(Serializer):
     starts_on = serializers.DateField(
         required=False, help_text=_("Before the path starts only; the end and open milestones move with it.")
     )
@@ -347,7 +348,7 @@ class EnrolmentDatesSerializer(serializers.Serializer):
         return attrs
 
 
-class EnrolmentStatusSerializer(serializers.Serializer):
+class EnrolmentStatusSerializer(Serializer):
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -3,12 +3,13 @@ serializers only shape the request; the services decide."""
 
 from rest_framework import serializers
 
+from api.representation import ModelSerializer, Serializer
 from incubator import access
 from incubator.models import Person
 from incubator.privacy.models import ConsentPurpose, ConsentRecord, ErasureRequest
 
 
-class ConsentRecordSerializer(serializers.ModelSerializer):
+class ConsentRecordSerializer(ModelSerializer):
     current = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -28,7 +29,7 @@ class ConsentRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsentRecordCreateSerializer(serializers.Serializer):
+class ConsentRecordCreateSerializer(Serializer):
     """``person`` is looked up among the people the user may see (else: does not exist)."""
 
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
@@ -44,11 +45,11 @@ class ConsentRecordCreateSerializer(serializers.Serializer):
             self.fields["person"].queryset = access.visible(request.user, Person)
 
 
-class ConsentWithdrawSerializer(serializers.Serializer):
+class ConsentWithdrawSerializer(Serializer):
     withdrawn_at = serializers.DateTimeField(required=False)
 
 
-class ErasureRequestSerializer(serializers.ModelSerializer):
+class ErasureRequestSerializer(ModelSerializer):
     class Meta:
         model = ErasureRequest
         fields = [

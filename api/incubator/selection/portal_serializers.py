@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.base import VisibleRelatedField
+from api.representation import ModelSerializer, Serializer
 from incubator.models import ApplicantKind
 from incubator.selection.models import (
     Answer,
@@ -21,7 +22,7 @@ from incubator.selection.models import (
 )
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(ModelSerializer):
     field = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,25 +33,25 @@ class AnswerSerializer(serializers.ModelSerializer):
         return f"q{obj.question_id}"
 
 
-class BudgetItemSerializer(serializers.ModelSerializer):
+class BudgetItemSerializer(ModelSerializer):
     class Meta:
         model = BudgetItem
         fields = ["id", "category", "description", "amount"]
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     class Meta:
         model = CoApplicantInvitation
         fields = ["id", "email", "created_at", "accepted_at"]
 
 
-class IntegrationFileSerializer(serializers.ModelSerializer):
+class IntegrationFileSerializer(ModelSerializer):
     class Meta:
         model = IntegrationFile
         fields = ["id", "file_name", "sha256"]
 
 
-class IntegrationRequestSerializer(serializers.ModelSerializer):
+class IntegrationRequestSerializer(ModelSerializer):
     files = IntegrationFileSerializer(many=True, read_only=True)
 
     class Meta:
@@ -68,7 +69,7 @@ class IntegrationRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class MyApplicationSerializer(serializers.ModelSerializer):
+class MyApplicationSerializer(ModelSerializer):
     """The applicant's own application: everything they wrote and what happened to it.
     Score and rank only once the call's ranking is published."""
 
@@ -112,7 +113,7 @@ class MyApplicationSerializer(serializers.ModelSerializer):
         return obj.rank if obj.call.ranking_published_at else None
 
 
-class DraftStartSerializer(serializers.Serializer):
+class DraftStartSerializer(Serializer):
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
     title = serializers.CharField(max_length=200)
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
@@ -121,44 +122,44 @@ class DraftStartSerializer(serializers.Serializer):
     tax_code = serializers.CharField(max_length=16, required=False, default="")
 
 
-class AnswersSerializer(serializers.Serializer):
+class AnswersSerializer(Serializer):
     answers = serializers.DictField(
         child=serializers.JSONField(), help_text=_('{"q<question id>": value}: text, number, date, codes, "yes"/"no".')
     )
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(Serializer):
     question = serializers.IntegerField()
     file = serializers.FileField()
 
 
-class BudgetItemInputSerializer(serializers.Serializer):
+class BudgetItemInputSerializer(Serializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
     description = serializers.CharField(max_length=300)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
 
 
-class InviteSerializer(serializers.Serializer):
+class InviteSerializer(Serializer):
     email = serializers.EmailField()
 
 
-class MissingSectionSerializer(serializers.Serializer):
+class MissingSectionSerializer(Serializer):
     section = serializers.CharField()
     problems = serializers.ListField(child=serializers.CharField())
 
 
-class IntegrationRequestCreateSerializer(serializers.Serializer):
+class IntegrationRequestCreateSerializer(Serializer):
     application = VisibleRelatedField(Application)
     items = serializers.CharField()
     deadline = serializers.DateTimeField()
 
 
-class IntegrationAnswerSerializer(serializers.Serializer):
+class IntegrationAnswerSerializer(Serializer):
     answer_text = serializers.CharField(required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(ModelSerializer):
     """A submitted application as the office reads it: the frozen snapshot."""
 
     title = serializers.CharField(source="venture.title")

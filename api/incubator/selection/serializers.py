@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from api.base import RoleHolderField, VisibleRelatedField
 from api.incubator.serializers import TeamMemberSerializer, choice_list, viewer
+from api.representation import ModelSerializer, Serializer
 from incubator.models import (
     ApplicantKind,
     Programme,
@@ -34,13 +35,13 @@ from incubator.selection.selectors_review import is_overdue, neutral_file_name
 from incubator.selection.services import Decision
 
 
-class ScoreBandSerializer(serializers.ModelSerializer):
+class ScoreBandSerializer(ModelSerializer):
     class Meta:
         model = ScoreBand
         fields = ["low", "high", "description"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     bands = ScoreBandSerializer(many=True, read_only=True)
 
@@ -59,7 +60,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         return value
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(ModelSerializer):
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
     class Meta:
@@ -67,7 +68,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "question", "order"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(ModelSerializer):
     programme = VisibleRelatedField(queryset=Programme.objects.all())
     eligible_applicant_kinds = choice_list(ApplicantKind.choices, required=False)
     themes = choice_list(Theme.choices, required=False)
@@ -139,7 +140,7 @@ class CallSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RankingEntrySerializer(serializers.ModelSerializer):
+class RankingEntrySerializer(ModelSerializer):
     application = serializers.IntegerField(source="pk", read_only=True)
     venture_title = serializers.CharField(source="venture.title", read_only=True)
     moderated = serializers.SerializerMethodField()
@@ -169,7 +170,7 @@ class RankingEntrySerializer(serializers.ModelSerializer):
         return moderation.reason if moderation else ""
 
 
-class CallUpdateSerializer(serializers.ModelSerializer):
+class CallUpdateSerializer(ModelSerializer):
     """What may change depends on where the call stands (``call_editable_fields``): before
     it opens, everything but the criteria; while open, the deadline only later; once the
     ranking is published, labels and the attendance threshold."""
@@ -196,21 +197,21 @@ class CallUpdateSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in fields}
 
 
-class CallCloseSerializer(serializers.Serializer):
+class CallCloseSerializer(Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class CallDecideSerializer(serializers.Serializer):
+class CallDecideSerializer(Serializer):
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class DecisionOutcomeSerializer(serializers.Serializer):
+class DecisionOutcomeSerializer(Serializer):
     admitted = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
     rejected = serializers.IntegerField()
 
 
-class ChecklistAnswerSerializer(serializers.ModelSerializer):
+class ChecklistAnswerSerializer(ModelSerializer):
     question = serializers.CharField(source="item.question", read_only=True)
     kind = serializers.CharField(source="item.kind", read_only=True)
 
@@ -220,7 +221,7 @@ class ChecklistAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ModelSerializer):
     """Never nests evaluations: scores are read through ``evaluations`` (access rule).
     On a blind call an evaluator gets no team and no venture title (``blind``)."""
 
@@ -268,18 +269,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return data
 
 
-class ApplicationCreateSerializer(serializers.Serializer):
+class ApplicationCreateSerializer(Serializer):
     call = VisibleRelatedField(queryset=Call.objects.all())
     venture = VisibleRelatedField(queryset=Venture.objects.all())
 
 
-class ChecklistAnswerInputSerializer(serializers.Serializer):
+class ChecklistAnswerInputSerializer(Serializer):
     item = VisibleRelatedField(queryset=ChecklistItem.objects.all())
     answer = serializers.BooleanField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ApplicationCheckSerializer(serializers.Serializer):
+class ApplicationCheckSerializer(Serializer):
     answers = ChecklistAnswerInputSerializer(many=True)
     eligible = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -291,7 +292,7 @@ class ApplicationCheckSerializer(serializers.Serializer):
         return value
 
 
-class ApplicationDecideSerializer(serializers.Serializer):
+class ApplicationDecideSerializer(Serializer):
     decision = serializers.ChoiceField(choices=[(c, c) for c in Decision.CHOICES])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     crowdfunding_referral = serializers.BooleanField(required=False, default=False)
@@ -299,15 +300,15 @@ class ApplicationDecideSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class AssignEvaluatorSerializer(serializers.Serializer):
+class AssignEvaluatorSerializer(Serializer):
     evaluator = RoleHolderField(Role.EVALUATOR, queryset=User.objects.all())
 
 
-class CrowdfundingReferralSerializer(serializers.Serializer):
+class CrowdfundingReferralSerializer(Serializer):
     referred = serializers.BooleanField(required=False, default=True)
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class ScoreSerializer(ModelSerializer):
     criterion_name = serializers.CharField(source="criterion.name", read_only=True)
 
     class Meta:
@@ -316,7 +317,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     """One evaluator's work and only its own scores. The conflict note is the
     evaluator's declaration: shown to them and to coordinators only."""
 
@@ -429,7 +430,7 @@ class ScoresField(serializers.Field):
         return {str(k): str(v) for k, v in value.items()}
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(Serializer):
     scores = ScoresField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     criterion_comments = serializers.DictField(
@@ -440,37 +441,37 @@ class ScoreInputSerializer(serializers.Serializer):
     )
 
 
-class ReassignSerializer(serializers.Serializer):
+class ReassignSerializer(Serializer):
     evaluator = RoleHolderField(Role.EVALUATOR, queryset=User.objects.all())
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AssignEvaluatorsSerializer(serializers.Serializer):
+class AssignEvaluatorsSerializer(Serializer):
     per_application = serializers.IntegerField(min_value=1, max_value=10)
 
 
-class EvaluatorAssignmentSerializer(serializers.Serializer):
+class EvaluatorAssignmentSerializer(Serializer):
     application = serializers.IntegerField()
     evaluator = serializers.IntegerField()
 
 
-class AssignOutcomeSerializer(serializers.Serializer):
+class AssignOutcomeSerializer(Serializer):
     assigned = EvaluatorAssignmentSerializer(many=True)
     short = serializers.ListField(child=serializers.IntegerField(), help_text="applications still short of evaluators")
 
 
-class RubricSerializer(serializers.Serializer):
+class RubricSerializer(Serializer):
     criterion = VisibleRelatedField(queryset=Criterion.objects.all())
     guidance = serializers.CharField(required=False, allow_blank=True, default="")
     bands = ScoreBandSerializer(many=True, required=False, default=list)
 
 
-class ModerationInputSerializer(serializers.Serializer):
+class ModerationInputSerializer(Serializer):
     agreed_score = serializers.DecimalField(max_digits=9, decimal_places=3, min_value=0)
     reason = serializers.CharField()
 
 
-class ModerationSerializer(serializers.ModelSerializer):
+class ModerationSerializer(ModelSerializer):
     class Meta:
         model = Moderation
         fields = ["application", "agreed_score", "reason", "moderated_by", "moderated_at"]
@@ -480,13 +481,13 @@ class ModerationSerializer(serializers.ModelSerializer):
 # --- the selection board (coordinators) ----------------------------------------------------
 
 
-class FunnelStepSerializer(serializers.Serializer):
+class FunnelStepSerializer(Serializer):
     state = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class PanelUserSerializer(serializers.Serializer):
+class PanelUserSerializer(Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.SerializerMethodField()
 
@@ -494,7 +495,7 @@ class PanelUserSerializer(serializers.Serializer):
         return user.get_full_name() or user.get_username()
 
 
-class EvaluatorProgressSerializer(serializers.Serializer):
+class EvaluatorProgressSerializer(Serializer):
     evaluator = PanelUserSerializer()
     assigned = serializers.IntegerField()
     submitted = serializers.IntegerField()
@@ -504,7 +505,7 @@ class EvaluatorProgressSerializer(serializers.Serializer):
     overdue = serializers.IntegerField()
 
 
-class CriterionSpreadSerializer(serializers.Serializer):
+class CriterionSpreadSerializer(Serializer):
     criterion = serializers.IntegerField(source="criterion.pk")
     name = serializers.CharField(source="criterion.name")
     low = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
@@ -512,7 +513,7 @@ class CriterionSpreadSerializer(serializers.Serializer):
     spread = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
 
 
-class DisagreementSerializer(serializers.Serializer):
+class DisagreementSerializer(Serializer):
     application = serializers.IntegerField(source="application.pk")
     venture_title = serializers.CharField(source="application.venture.title")
     totals = serializers.ListField(child=serializers.DecimalField(max_digits=9, decimal_places=3))
@@ -524,7 +525,7 @@ class DisagreementSerializer(serializers.Serializer):
     )
 
 
-class CalibrationSerializer(serializers.Serializer):
+class CalibrationSerializer(Serializer):
     evaluator = PanelUserSerializer()
     evaluations = serializers.IntegerField()
     mean = serializers.DecimalField(max_digits=9, decimal_places=3)
@@ -533,7 +534,7 @@ class CalibrationSerializer(serializers.Serializer):
     tendency = serializers.ChoiceField(choices=[("lenient", "lenient"), ("severe", "severe"), ("in_line", "in_line")])
 
 
-class RankingPreviewSerializer(serializers.Serializer):
+class RankingPreviewSerializer(Serializer):
     position = serializers.IntegerField()
     application = serializers.IntegerField(source="application.pk")
     venture_title = serializers.CharField(source="application.venture.title")
@@ -548,7 +549,7 @@ class RankingPreviewSerializer(serializers.Serializer):
     tie_note = serializers.CharField()
 
 
-class BoardSerializer(serializers.Serializer):
+class BoardSerializer(Serializer):
     funnel = FunnelStepSerializer(many=True)
     progress = EvaluatorProgressSerializer(many=True)
     disagreements = DisagreementSerializer(many=True)
@@ -556,14 +557,14 @@ class BoardSerializer(serializers.Serializer):
     ranking = RankingPreviewSerializer(many=True)
 
 
-class ConflictSerializer(serializers.Serializer):
+class ConflictSerializer(Serializer):
     note = serializers.CharField(max_length=500)
 
 
 # --- an application as its evaluator reads it ----------------------------------------------
 
 
-class ReadAnswerSerializer(serializers.Serializer):
+class ReadAnswerSerializer(Serializer):
     """One question of the call's form and its answer. On a blind call an identifying
     question keeps its label and loses its answer (``hidden``); a file comes under a
     neutral name, downloaded from ``file_url`` (the evaluation's own ``files`` action)."""
@@ -609,18 +610,18 @@ class ReadAnswerSerializer(serializers.Serializer):
         return data
 
 
-class ReadSectionSerializer(serializers.Serializer):
+class ReadSectionSerializer(Serializer):
     title = serializers.CharField()
     answers = ReadAnswerSerializer(many=True)
 
 
-class ReadBudgetItemSerializer(serializers.Serializer):
+class ReadBudgetItemSerializer(Serializer):
     category = serializers.CharField()
     description = serializers.CharField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ReadingSerializer(serializers.Serializer):
+class ReadingSerializer(Serializer):
     evaluation = serializers.IntegerField(source="evaluation.pk")
     application = serializers.IntegerField(source="evaluation.application_id")
     label = serializers.CharField(help_text="The venture's title, or on a blind call only the application's number.")

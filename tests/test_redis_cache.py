@@ -1,0 +1,74 @@
+"""``config.redis_cache``: Django's Redis cache with one client per connection pool, against
+the machine's Redis (skipped without one)."""
+
+import os
+import socket
+import threading
+import urllib.parse
+import uuid
+
+import pytest
+from django.core.cache.backends.redis import RedisCacheClient
+
+from config.redis_cache import RedisCache
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable() -> bool:
+    parsed = urllib.parse.urlparse(REDIS_URL)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _reachable(), reason=f"needs Redis at {REDIS_URL}")
+
+
+@pytest.fixture
+def cache():
+    # Its own key prefix, never clear(): that would empty the database other tests share.
+    prefix = f"test-redis-cache-{uuid.uuid4().hex}"
+    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    yield cache
+    client = cache._cache.get_client(write=True)
+    keys = client.keys(f"{prefix}:*")
+    if keys:
+        client.delete(*keys)
+
+
+def test_every_call_uses_the_same_client_where_django_builds_a_new_one(cache):
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    plain = RedisCacheClient([REDIS_URL])
+    assert plain.get_client() is not plain.get_client()
+
+
+def test_the_cache_operations_answer_as_before(cache):
+    cache.set("a", {"x": 1}, 30)
+    assert cache.get("a") == {"x": 1}
+    assert cache.add("a", 2) is False and cache.add("b", 2) is True
+    assert cache.incr("b") == 3
+    assert cache.get_many(["a", "b", "c"]) == {"a": {"x": 1}, "b": 3}
+    assert cache.delete("a") is True and cache.get("a") is None
+
+
+def test_threads_share_the_client(cache):
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(50):
+                cache.set(f"k{n}-{i}", i)
+                assert cache.get(f"k{n}-{i}") == i
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(cache._cache._clients) == 1
