@@ -84,3 +84,20 @@ class SameAnswersAsDRFTests(TestCase):
         assert columns["topic"] == "topic" and columns["starts_at"] == "starts_at"
         # A relation, a dotted source and a nested list go through DRF's get_attribute.
         assert columns["cohort"] is None and columns["module_title"] is None and columns["trainers"] is None
+
+
+def test_a_model_serializers_fields_are_built_once_per_class_and_copied_per_instance():
+    from unittest import mock
+
+    from api.incubator.serializers import ProgrammeSerializer
+
+    class Probe(ProgrammeSerializer):
+        pass
+
+    with mock.patch.object(
+        serializers.ModelSerializer, "get_fields", autospec=True, side_effect=serializers.ModelSerializer.get_fields
+    ) as built:
+        first, second = Probe().fields, Probe().fields
+    assert built.call_count == 1
+    assert list(first) == list(second) == list(ProgrammeSerializer().fields)
+    assert first["name"] is not second["name"] and first["name"].parent is not second["name"].parent
