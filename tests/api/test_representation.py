@@ -79,11 +79,13 @@ class SameAnswersAsDRFTests(TestCase):
 
         serializer = TrainingSessionSerializer()
         plan, model = serializer._representation_plan
-        columns = {name: column for name, _field, column in plan}
+        read = {name: (attribute, is_answer) for name, _field, attribute, is_answer in plan}
         assert model.__name__ == "TrainingSession"
-        assert columns["topic"] == "topic" and columns["starts_at"] == "starts_at"
-        # A relation, a dotted source and a nested list go through DRF's get_attribute.
-        assert columns["cohort"] is None and columns["module_title"] is None and columns["trainers"] is None
+        assert read["topic"] == ("topic", False) and read["starts_at"] == ("starts_at", False)
+        # A related id is its foreign key's column, already the answer.
+        assert read["cohort"] == ("cohort_id", True) and read["module"] == ("module_id", True)
+        # A dotted source and a nested list go through DRF's get_attribute.
+        assert read["module_title"] == (None, False) and read["trainers"] == (None, False)
 
 
 def test_a_model_serializers_fields_are_built_once_per_class_and_copied_per_instance():
