@@ -30,6 +30,10 @@ fi
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/incubator}
 export PORT=${PORT:-8010}
 export API_THROTTLE_USER=${API_THROTTLE_USER:-1000000/minute}
+# Workers are not replaced during the run: serve.sh replaces one after about 2,000
+# requests, and a worker starting Django again takes a core for a second or two, which
+# fell on whichever target ran when the workers reached their count (the last ones).
+export MAX_REQUESTS=${MAX_REQUESTS:-0}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
 DURATION=${DURATION:-20s}

@@ -5,6 +5,7 @@
 #   REDIS_URL     default redis://127.0.0.1:6379/0
 #   SECRET_KEY    required (a random one is generated for a local trial if unset)
 #   WEB_CONCURRENCY  gunicorn workers (default 2 x cores + 1), PORT (default 8000)
+#   MAX_REQUESTS  requests after which a worker is replaced (default 2000; 0 never)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -25,4 +26,4 @@ fi
 workers=${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}
 echo "Serving on http://127.0.0.1:${PORT:-8000}/ with $workers gunicorn workers (PostgreSQL + Redis)"
 exec .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT:-8000}" --workers "$workers" \
-  --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 60
+  --access-logfile - --max-requests "${MAX_REQUESTS:-2000}" --max-requests-jitter 200 --timeout 60
