@@ -1,30 +1,16 @@
 """``config.redis_cache``: Django's Redis cache with one client per connection pool, against
 the machine's Redis (skipped without one)."""
 
-import os
-import socket
 import threading
-import urllib.parse
 import uuid
 
 import pytest
 from django.core.cache.backends.redis import RedisCacheClient
 
 from config.redis_cache import RedisCache
+from tests.redis_server import REDIS_URL, reachable
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _reachable() -> bool:
-    parsed = urllib.parse.urlparse(REDIS_URL)
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _reachable(), reason=f"needs Redis at {REDIS_URL}")
+pytestmark = pytest.mark.skipif(not reachable(), reason=f"needs Redis at {REDIS_URL}")
 
 
 @pytest.fixture

@@ -16,20 +16,11 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests import factories as f
+from tests.redis_server import REDIS_URL, reachable
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _redis_reachable() -> bool:
-    parsed = urllib.parse.urlparse(REDIS_URL)
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def _free_port() -> int:
@@ -108,7 +99,7 @@ class Web:
 def two_webs(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    if not _redis_reachable():
+    if not reachable():
         pytest.skip(f"needs Redis at {REDIS_URL}")
     import redis
 
@@ -168,8 +159,8 @@ def test_two_web_processes_share_sessions_throttles_and_data(two_webs):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     status, _, _ = b.request("POST", "/accounts/logout/", {"csrfmiddlewaretoken": token}, cookies=session)
     assert status == 302
-    status, _, _ = a.request("GET", "/", cookies={"sessionid": cookies["sessionid"]})
-    assert status == 302  # A sends the logged-out session to the login page
+    status, page, _ = a.request("GET", "/", cookies={"sessionid": cookies["sessionid"]})
+    assert status == 200 and "shared" not in page  # A shows the public home: no one logged in
     assert not redis.Redis.from_url(REDIS_URL).keys(f"*cached_db*{cookies['sessionid']}")
 
     for _ in range(3):
