@@ -51,21 +51,19 @@ def test_applicant_names_the_organisation_and_the_partnership_on_a_phone(
     assert "Comune di Lecce" in page.locator('[data-testid="applying-organisation"]').inner_text()
     assert not ApplicationPartner.objects.exists()
 
-    page.locator("#applicants details summary").click()
-    page.locator("#id_organisation_0").select_option(str(municipality.pk))
-    page.locator("#id_budget_share_0").fill("70")
-    page.locator("#id_organisation_1").select_option(str(partner.pk))
-    page.locator("#id_budget_share_1").fill("20")
-    w.follow('form[action$="/partners/"] button[type="submit"]')
+    def send_partnership(partner_share: str) -> None:
+        page.locator("#applicants details summary").click()
+        page.locator("#id_organisation_0").select_option(str(municipality.pk))
+        page.locator("#id_budget_share_0").fill("70")
+        page.locator("#id_organisation_1").select_option(str(partner.pk))
+        page.locator("#id_budget_share_1").fill(partner_share)
+        w.follow('form[action$="/partners/"] button[type="submit"]')
+
+    send_partnership("20")
     assert not ApplicationPartner.objects.exists()  # 90 %: refused whole
     assert "90" in page.locator(".alert-danger, .callout.danger, [role=alert]").first.inner_text()
 
-    page.locator("#applicants details summary").click()
-    page.locator("#id_organisation_0").select_option(str(municipality.pk))
-    page.locator("#id_budget_share_0").fill("70")
-    page.locator("#id_organisation_1").select_option(str(partner.pk))
-    page.locator("#id_budget_share_1").fill("30")
-    w.follow('form[action$="/partners/"] button[type="submit"]')
+    send_partnership("30")
     shares = dict(ApplicationPartner.objects.values_list("organisation__name", "budget_share"))
     assert {name: int(share) for name, share in shares.items()} == {"Comune di Lecce": 70, "APS Quartieri Connessi": 30}
     assert "APS Quartieri Connessi" in page.locator('[data-testid="partners"]').inner_text()
