@@ -6,7 +6,12 @@ millisecond here); the connection pool underneath is already shared. A ``redis.R
 safe to share between threads (each command takes a connection from the pool), so one per
 pool is kept. Sessions (``cached_db``), the API's rate limits, the login throttle and the
 calendar feeds' bodies all go through this cache: an authenticated API request makes two
-to three cache calls."""
+cache calls (its session, its rate-limit counter).
+
+``count_hit`` is the counter of ``config.counters``: Django's ``add`` then ``incr`` is three
+round trips (``incr`` asks whether the key exists first), and a key that expires between
+the two is created again by ``INCR`` without an expiry; here ``INCR`` and ``EXPIRE ... NX``
+go in one ``MULTI`` transaction (Redis 7 or later)."""
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -29,3 +34,13 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def count_hit(self, key, timeout, version=None) -> int:
+        """Adds one to the counter at ``key`` and returns it; the counter expires ``timeout``
+        seconds after its first hit. One round trip, atomic."""
+        key = self.make_and_validate_key(key, version=version)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipeline.incr(key)
+        pipeline.expire(key, int(timeout), nx=True)
+        count, _expiry_set = pipeline.execute()
+        return count

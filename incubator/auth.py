@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 
+from config import counters
+
 logger = logging.getLogger("incubator.auth")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -93,11 +95,7 @@ def is_locked(username: str, address: str) -> bool:
 
 def _count_failure(username: str, address: str) -> None:
     for key in (_key("account", username), _key("address", address)):
-        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        counters.hit(cache, key, settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def reset(username: str) -> None:

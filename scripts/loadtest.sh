@@ -9,6 +9,9 @@
 #   PORT             default 8010            DURATION     default 20s
 #   THREADS          default 2               CONNECTIONS  default 16
 #   LOADTEST_USER    default coordinator     LOADTEST_LIST default attendance-list
+#   WARMUP           default 5s: every target is requested for this long, unmeasured,
+#                    before the first measurement (each worker's first requests open its
+#                    connections and fill its caches; they fell on the first target)
 # wrk is installed with apt-get when missing (as root); the API's per-user rate limit is
 # lifted for the run (API_THROTTLE_USER), since one user makes every request.
 set -euo pipefail
@@ -39,6 +42,7 @@ export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(sec
 DURATION=${DURATION:-20s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
+WARMUP=${WARMUP:-5s}
 
 targets=$(DJANGO_SETTINGS_MODULE=config.settings.prod .venv/bin/python manage.py loadtest_targets \
   --user "${LOADTEST_USER:-coordinator}" --list "${LOADTEST_LIST:-attendance-list}")
@@ -76,9 +80,15 @@ run() {
   printf '%-52s %10s req/s   p99 %-9s non-2xx %s\n' "$name" "$rps" "$p99" "${errors:-0}"
 }
 
+etag=$(curl -fsSI "http://127.0.0.1:$PORT$FEED_PATH" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')
+for warm in "$BARE_PATH" "$LIST_PATH"; do
+  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" -H "Authorization: Token $TOKEN" "http://127.0.0.1:$PORT$warm" >/dev/null
+done
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" "http://127.0.0.1:$PORT$FEED_PATH" >/dev/null
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" -H "If-None-Match: $etag" "http://127.0.0.1:$PORT$FEED_PATH" >/dev/null
+
 echo "Load test $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback, ${workers:-gunicorn}"
 run "GET $BARE_PATH (no rows, token: the fixed cost)" "$BARE_PATH" -H "Authorization: Token $TOKEN"
 run "GET $LIST_PATH (50 rows, token)" "$LIST_PATH" -H "Authorization: Token $TOKEN"
 run "GET calendar feed (whole, ~500 events)" "$FEED_PATH"
-etag=$(curl -fsSI "http://127.0.0.1:$PORT$FEED_PATH" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')
 run "GET calendar feed (If-None-Match: 304)" "$FEED_PATH" -H "If-None-Match: $etag"
