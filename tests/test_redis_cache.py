@@ -2,27 +2,19 @@
 the machine's Redis (skipped without one)."""
 
 import threading
-import uuid
 
 import pytest
 from django.core.cache.backends.redis import RedisCacheClient
 
-from config.redis_cache import RedisCache
-from tests.redis_server import REDIS_URL, reachable
+from tests.redis_server import REDIS_URL, own_cache, reachable
 
 pytestmark = pytest.mark.skipif(not reachable(), reason=f"needs Redis at {REDIS_URL}")
 
 
 @pytest.fixture
 def cache():
-    # Its own key prefix, never clear(): that would empty the database other tests share.
-    prefix = f"test-redis-cache-{uuid.uuid4().hex}"
-    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
-    yield cache
-    client = cache._cache.get_client(write=True)
-    keys = client.keys(f"{prefix}:*")
-    if keys:
-        client.delete(*keys)
+    with own_cache("test-redis-cache") as cache:
+        yield cache
 
 
 def test_every_call_uses_the_same_client_where_django_builds_a_new_one(cache):

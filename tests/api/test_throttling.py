@@ -11,8 +11,7 @@ from rest_framework import throttling as drf_throttling
 
 from api import throttling
 from config import counters
-from config.redis_cache import RedisCache
-from tests.redis_server import REDIS_URL, reachable
+from tests.redis_server import REDIS_URL, own_cache, reachable
 
 START = 1_800_000_030.0  # thirty seconds into a one-minute window
 
@@ -88,14 +87,8 @@ redis_only = pytest.mark.skipif(not reachable(), reason=f"needs Redis at {REDIS_
 
 @pytest.fixture
 def redis_cache():
-    # Its own key prefix, never clear(): that would empty the database other tests share.
-    prefix = f"test-throttle-{uuid.uuid4().hex}"
-    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
-    yield cache
-    client = cache._cache.get_client(write=True)
-    keys = client.keys(f"{prefix}:*")
-    if keys:
-        client.delete(*keys)
+    with own_cache("test-throttle") as cache:
+        yield cache
 
 
 @redis_only
