@@ -133,6 +133,24 @@ def _timesheet(user) -> dict[str, Any] | None:
 REQUIRED_QUERY: dict[str, Callable[[Any], dict[str, Any] | None]] = {"timesheet": _timesheet}
 
 
+def list_urls(user, page_size: int = 50) -> list[str]:
+    """A page of every list endpoint ``user`` can open: nested lists under their busiest
+    visible parent, required parameters filled in; lists without data for them left out."""
+    urls = []
+    for endpoint in list_endpoints():
+        kwargs = _parent_kwargs(endpoint, user) if endpoint.kwarg_names else {}
+        if kwargs is None:
+            continue
+        query: dict[str, Any] = {"page_size": page_size}
+        if endpoint.basename in REQUIRED_QUERY:
+            extra = REQUIRED_QUERY[endpoint.basename](user)
+            if extra is None:
+                continue
+            query.update(extra)
+        urls.append(_with_query(reverse(endpoint.url_name, kwargs=kwargs), query))
+    return urls
+
+
 @dataclass
 class ListFigure:
     endpoint: Endpoint

@@ -57,7 +57,7 @@ class LoginCreateSerializer(Serializer):
 class UserViewSet(ScopedReadOnlyViewSet):
     """Users the requester may see, with the roles they hold in the requester's programmes."""
 
-    queryset = User.objects.all()
+    queryset = User.objects.defer("password")  # a password hash has no business in a list
     serializer_class = UserSerializer
     filterset_fields = ["is_active"]
     ordering_fields = ["username", "id"]

@@ -94,7 +94,8 @@ class TutorViewSet(ServiceWriteMixin, ScopedViewSet):
     """Tutor profiles: coordinators see their programmes' tutors, a tutor their own
     profile. A tutor may change their own expertise and languages."""
 
-    queryset = TutorProfile.objects.select_related("user", "unit_cost_band")
+    # A password hash has no business in a list request.
+    queryset = TutorProfile.objects.select_related("user", "unit_cost_band").defer("user__password")
     serializer_class = s.TutorProfileSerializer
     filterset_class = filters.TutorProfileFilter
     ordering_fields = ["id", "capacity", "created_at"]
@@ -183,7 +184,9 @@ class AssignmentViewSet(ServiceWriteMixin, ScopedViewSet):
     assign (also from ``suggestions``); refused over capacity, outside the enrolment and
     for a second lead tutor in the same period."""
 
-    queryset = Assignment.objects.select_related("tutor__user", "enrolment__application__venture")
+    queryset = Assignment.objects.select_related("tutor__user", "enrolment__application__venture").defer(
+        "tutor__user__password"
+    )
     serializer_class = s.AssignmentSerializer
     filterset_class = filters.AssignmentFilter
     ordering_fields = ["starts_on", "ends_on", "id"]
@@ -242,7 +245,9 @@ class TutoringSessionViewSet(ServiceWriteMixin, ScopedViewSet):
     The author edits or deletes for 30 days; then only a coordinator."""
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    queryset = TutoringSession.objects.select_related("tutor__user", "assignment__enrolment__application__venture")
+    queryset = TutoringSession.objects.select_related(
+        "tutor__user", "assignment__enrolment__application__venture"
+    ).defer("tutor__user__password")
     filterset_class = filters.TutoringSessionFilter
     filter_backends = [DjangoFilterBackend]
     pagination_class = SessionPagination
@@ -342,5 +347,7 @@ class TimesheetViewSet(viewsets.ViewSet):
             errors["month"] = [_("Give the month as YYYY-MM.")]
         if errors:
             raise ValidationError(errors)
-        tutor = access.get_visible(request.user, TutorProfile.objects.select_related("user"), pk=int(raw))
+        tutor = access.get_visible(
+            request.user, TutorProfile.objects.select_related("user").defer("user__password"), pk=int(raw)
+        )
         return Response(s.TimesheetSerializer(selectors.timesheet(tutor=tutor, year=month[0], month=month[1])).data)

@@ -8,12 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase
-from django.urls import reverse
 from rest_framework import serializers
 
 from api import representation
 from bench.common import client_for
-from bench.lists import REQUIRED_QUERY, _parent_kwargs, _with_query, list_endpoints
+from bench.lists import list_urls
 from incubator.models import RoleAssignment, User
 
 PERSONAS = ("coordinator", "evaluator", "trainer", "tutor", "participant", "applicant")
@@ -38,21 +37,6 @@ class SameAnswersAsDRFTests(TestCase):
                 transaction.set_rollback(True)
         return answers
 
-    def urls_for(self, user) -> list[str]:
-        urls = []
-        for endpoint in list_endpoints():
-            kwargs = _parent_kwargs(endpoint, user) if endpoint.kwarg_names else {}
-            if kwargs is None:
-                continue
-            query = {"page_size": 50}
-            if endpoint.basename in REQUIRED_QUERY:
-                extra = REQUIRED_QUERY[endpoint.basename](user)
-                if extra is None:
-                    continue
-                query.update(extra)
-            urls.append(_with_query(reverse(endpoint.url_name, kwargs=kwargs), query))
-        return urls
-
     def test_every_list_answers_as_drf_would_for_every_persona(self):
         personas = [u for u in PERSONAS if User.objects.filter(username=u).exists()]
         assert len(personas) >= 5, personas
@@ -60,7 +44,7 @@ class SameAnswersAsDRFTests(TestCase):
         for username in personas:
             user = User.objects.get(username=username)
             client = client_for(user)
-            urls = self.urls_for(user)
+            urls = list_urls(user)
             fast = self.answers(client, urls)
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(representation.FastRepresentation, "to_representation", drf_to_representation)

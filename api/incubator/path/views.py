@@ -76,7 +76,9 @@ class MilestoneViewSet(_Writes, ScopedMixin, mixins.ListModelMixin, mixins.Retri
     """Milestones of the paths the user may see. Tutors and coordinators add milestones;
     the actions below change them through the path's services."""
 
-    queryset = Milestone.objects.select_related("enrolment__application__venture", "verified_by")
+    queryset = Milestone.objects.select_related("enrolment__application__venture", "verified_by").defer(
+        "verified_by__password"
+    )
     serializer_class = s.MilestoneSerializer
     filterset_class = MilestoneFilter
     ordering_fields = ["due_on", "order", "id", "updated_at"]

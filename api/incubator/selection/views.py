@@ -197,7 +197,10 @@ def applications_for(user):
 
 def evaluations_for(user):
     return access.visible(
-        user, Evaluation.objects.select_related("application__call", "application__venture", "evaluator")
+        user,
+        Evaluation.objects.select_related("application__call", "application__venture", "evaluator").defer(
+            "evaluator__password"  # a password hash has no business in a list request
+        ),
     ).prefetch_related(
         # An evaluation visible to the user has visible scores (Score rule), and this
         # prefetch only follows the evaluations already filtered.
