@@ -3,7 +3,6 @@ only the columns it answers (not the people's tax codes, e-mail addresses or pho
 data minimisation checked on the SQL of every list endpoint, for every demo persona."""
 
 import io
-import re
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -15,7 +14,6 @@ from bench.lists import list_urls
 from incubator.models import User
 
 PERSONAS = ("admin", "coordinator", "evaluator", "trainer", "tutor", "participant", "applicant")
-PASSWORD = re.compile(r'"[a-z0-9_]*"\."password"|\bT\d+"\."password"|"password"')
 
 
 class ListColumnsTests(TestCase):
@@ -23,12 +21,12 @@ class ListColumnsTests(TestCase):
     def setUpTestData(cls):
         call_command("seed_demo", seed=2026, stdout=io.StringIO())
 
-    def statements(self, user) -> dict[str, list[str]]:
+    def statements(self, user, urls: list[str]) -> dict[str, list[str]]:
         # Authenticated without a user lookup, so every statement is the list's own.
         client = APIClient()
         client.force_authenticate(user)
         seen = {}
-        for url in list_urls(user):
+        for url in urls:
             with transaction.atomic(), CaptureQueriesContext(connection) as captured:
                 # 404: a timesheet of a tutor whose sessions a participant sees, not the tutor.
                 assert client.get(url).status_code in (200, 404), url
@@ -41,17 +39,18 @@ class ListColumnsTests(TestCase):
         assert len(personas) >= 6, personas
         checked = 0
         for username in personas:
-            for url, statements in self.statements(User.objects.get(username=username)).items():
+            user = User.objects.get(username=username)
+            for url, statements in self.statements(user, list_urls(user)).items():
                 for sql in statements:
                     with self.subTest(user=username, url=url):
-                        assert not PASSWORD.search(sql), sql
+                        assert '"password"' not in sql, sql
                     checked += 1
         assert checked > 300, checked
 
     def test_the_attendance_list_reads_only_the_columns_it_answers(self):
         coordinator = User.objects.get(username="coordinator")
-        statements = self.statements(coordinator)
-        rows = [sql for url, found in statements.items() if "/attendance/" in url for sql in found]
+        urls = [url for url in list_urls(coordinator) if "/attendance/" in url]
+        rows = [sql for found in self.statements(coordinator, urls).values() for sql in found]
         selects = [sql for sql in rows if 'FROM "cohorts_attendance"' in sql]
         assert selects, rows
         for sql in selects:
